@@ -1,0 +1,112 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { apiKeyRoutes } from "./api-keys/api-key.routes";
+import { auditRoutes } from "./audit/audit.routes";
+import { authRoutes } from "./auth/auth.routes";
+import type { AppEnv } from "./env";
+import { liveRoutes } from "./hub/live.routes";
+import { requireJsonBody } from "./http/content-type";
+import { database } from "./http/database";
+import { docsRoutes } from "./http/docs.routes";
+import { idempotency } from "./http/idempotency";
+import { methodIndex } from "./http/method-not-allowed";
+import { authenticated, createRouter, jsonContent } from "./http/openapi";
+import { ProblemError, problemResponse, problems } from "./http/problem";
+import { requestId } from "./http/request-id";
+import { securityHeaders } from "./http/security-headers";
+import { validationProblem } from "./http/validation";
+import { teamRoutes } from "./team/team.routes";
+import { workspaceRoutes } from "./workspaces/workspace.routes";
+
+export const maxBodyBytes = 1024 * 1024;
+
+const healthRoute = createRoute({
+  method: "get",
+  path: "/api/health",
+  tags: ["Meta"],
+  summary: "Liveness without I/O (the benchmark baseline)",
+  security: [],
+  responses: { 200: jsonContent(z.object({ status: z.literal("ok") }).openapi("Health"), "Alive") },
+});
+
+function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 413) return problems.payloadTooLarge(maxBodyBytes);
+    if (error.status === 400) return problems.badRequest(error.message || "The request could not be read.");
+    if (error.status === 401) return problems.unauthorized();
+  }
+  return problems.internal();
+}
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationProblem(result.error, result.target);
+    },
+  });
+
+  app.use("*", requestId());
+  app.use("/api/*", securityHeaders());
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => problemResponse(problems.payloadTooLarge(maxBodyBytes).problem, c.var.requestId),
+    }),
+  );
+  app.use("/api/v1/*", requireJsonBody());
+  app.use("/api/v1/*", database());
+  app.use("/api/v1/*", idempotency());
+
+  app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
+
+  const v1 = createRouter()
+    .route("/", authRoutes)
+    .route("/", workspaceRoutes)
+    .route("/", teamRoutes)
+    .route("/", apiKeyRoutes)
+    .route("/", auditRoutes)
+    .route("/", liveRoutes);
+  app.route("/api/v1", v1);
+  app.route("/api", docsRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (rk_…) or an access token from sign-in.",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "cookie", {
+    type: "apiKey",
+    in: "cookie",
+    name: "rapport_access",
+    description: "The browser session. Unsafe methods also need the X-CSRF-Token header.",
+  });
+  app.doc31("/api/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Rapport API",
+      version: "1.0.0",
+      description:
+        "Errors are RFC 9457 application/problem+json with a stable `code`. Lists use cursor pagination (`limit` ≤ 200, `next_cursor`). POST accepts `Idempotency-Key`; PATCH accepts `If-Match`.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+    security: authenticated,
+  }));
+
+  const allowedMethods = methodIndex(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    const problem = allowed.length > 0 ? problems.methodNotAllowed(c.req.method, allowed) : problems.routeNotFound(c.req.path);
+    return problemResponse(problem.problem, c.var.requestId, c.req.path);
+  });
+
+  app.onError((error, c) => {
+    const problem = toProblem(error);
+    if (problem.problem.status >= 500) console.error(`[${c.var.requestId}]`, error);
+    return problemResponse(problem.problem, c.var.requestId, c.req.path);
+  });
+
+  return app;
+}

@@ -1,0 +1,30 @@
+import { createDatabase } from "../db/client";
+import { purgeExpired } from "./maintenance";
+import { JobMessage } from "./messages";
+
+export async function handleJob(env: Env, message: JobMessage, now: number) {
+  switch (message.type) {
+    case "maintenance.purge":
+      await purgeExpired(createDatabase(env.DB), now);
+      return;
+  }
+}
+
+// Each message is acknowledged or retried on its own, so one failure does not redeliver the batch.
+export async function consumeJobs(batch: MessageBatch, env: Env) {
+  for (const message of batch.messages) {
+    const parsed = JobMessage.safeParse(message.body);
+    if (!parsed.success) {
+      console.error("Dropping malformed job message", message.id, parsed.error.message);
+      message.ack();
+      continue;
+    }
+    try {
+      await handleJob(env, parsed.data, Date.now());
+      message.ack();
+    } catch (error) {
+      console.error("Job failed; it will be retried", message.id, parsed.data.type, error);
+      message.retry({ delaySeconds: Math.min(300, 10 * 2 ** message.attempts) });
+    }
+  }
+}

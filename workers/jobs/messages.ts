@@ -1,0 +1,13 @@
+import { z } from "zod";
+
+// Every message on the `jobs` queue. Messages are validated on the way out and on the way in:
+// a malformed message is acknowledged and logged, never retried forever.
+export const JobMessage = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("maintenance.purge"),
+    // The cron window this run belongs to (ISO date), so duplicate deliveries are harmless.
+    window: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
+]);
+
+export type JobMessage = z.infer<typeof JobMessage>;

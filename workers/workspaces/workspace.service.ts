@@ -1,0 +1,111 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { auditInsert } from "../audit/audit.service";
+import type { Database } from "../db/client";
+import { apiKeys, auditLog, idempotencyKeys, invitations, memberships, refreshTokens, workspaces } from "../db/schema";
+import { assertVersion } from "../http/etag";
+import { isoTime } from "../http/fields";
+import { problems } from "../http/problem";
+import type { ServiceContext } from "../lib/service-context";
+import type { Workspace, WorkspacePatchInput } from "./workspace.schema";
+
+type WorkspaceRow = typeof workspaces.$inferSelect;
+
+export function toWorkspace(row: WorkspaceRow): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    default_currency: row.defaultCurrency,
+    time_zone: row.timeZone,
+    default_phone_country: row.defaultPhoneCountry,
+    language: row.language,
+    version: row.version,
+    created_at: isoTime(row.createdAt),
+    updated_at: isoTime(row.updatedAt),
+  };
+}
+
+export async function getWorkspaceRow(db: Database, workspaceId: string): Promise<WorkspaceRow> {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.id, workspaceId)).limit(1);
+  if (!row) throw problems.notFound("workspace");
+  return row;
+}
+
+function snapshot(row: WorkspaceRow) {
+  const { version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = row;
+  return fields;
+}
+
+export async function updateWorkspace(ctx: ServiceContext, patch: WorkspacePatchInput, expectedVersion: number | null): Promise<Workspace> {
+  const current = await getWorkspaceRow(ctx.db, ctx.actor.workspaceId);
+  assertVersion(expectedVersion, current.version);
+  const next: WorkspaceRow = {
+    ...current,
+    name: patch.name ?? current.name,
+    defaultCurrency: patch.default_currency ?? current.defaultCurrency,
+    timeZone: patch.time_zone ?? current.timeZone,
+    defaultPhoneCountry: patch.default_phone_country ?? current.defaultPhoneCountry,
+    language: patch.language ?? current.language,
+    version: current.version + 1,
+    updatedAt: ctx.now,
+  };
+  const [updated] = await ctx.db.batch([
+    ctx.db
+      .update(workspaces)
+      .set({
+        name: next.name,
+        defaultCurrency: next.defaultCurrency,
+        timeZone: next.timeZone,
+        defaultPhoneCountry: next.defaultPhoneCountry,
+        language: next.language,
+        version: next.version,
+        updatedAt: next.updatedAt,
+      })
+      // The version in the WHERE clause closes the gap between the read above and this write.
+      .where(and(eq(workspaces.id, current.id), eq(workspaces.version, current.version)))
+      .returning(),
+    auditInsert(ctx, { action: "workspace.updated", entityType: "workspace", entityId: current.id, before: snapshot(current), after: snapshot(next) }),
+  ]);
+  const row = updated[0];
+  if (!row) {
+    const latest = await getWorkspaceRow(ctx.db, current.id);
+    throw problems.preconditionFailed(latest.version);
+  }
+  return toWorkspace(row);
+}
+
+// Deleting a workspace erases everything it holds, the audit log included: after deletion
+// nothing of the workspace's personal data remains. Users stay (they may belong elsewhere).
+export async function deleteWorkspace(ctx: ServiceContext, confirmName: string): Promise<void> {
+  const current = await getWorkspaceRow(ctx.db, ctx.actor.workspaceId);
+  if (confirmName !== current.name) {
+    throw problems.validation([{ parameter: "confirm", detail: "Type the workspace's exact name to confirm." }]);
+  }
+  const id = current.id;
+  await ctx.db.batch([
+    ctx.db.delete(refreshTokens).where(eq(refreshTokens.workspaceId, id)),
+    ctx.db.delete(apiKeys).where(eq(apiKeys.workspaceId, id)),
+    ctx.db.delete(invitations).where(eq(invitations.workspaceId, id)),
+    ctx.db.delete(idempotencyKeys).where(eq(idempotencyKeys.workspaceId, id)),
+    ctx.db.delete(auditLog).where(eq(auditLog.workspaceId, id)),
+    ctx.db.delete(memberships).where(eq(memberships.workspaceId, id)),
+    ctx.db.delete(workspaces).where(eq(workspaces.id, id)),
+  ]);
+}
+
+export async function transferOwnership(ctx: ServiceContext, currentOwnerMembershipId: string, targetMembershipId: string) {
+  const rows = await ctx.db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, ctx.actor.workspaceId), inArray(memberships.id, [currentOwnerMembershipId, targetMembershipId])));
+  const owner = rows.find((row) => row.id === currentOwnerMembershipId);
+  const target = rows.find((row) => row.id === targetMembershipId);
+  if (!target) throw problems.notFound("member");
+  if (!owner || owner.role !== "owner") throw problems.forbidden("Only the owner can transfer ownership.");
+  if (target.id === owner.id) throw problems.unprocessable("already_owner", "You already own this workspace.");
+  await ctx.db.batch([
+    ctx.db.update(memberships).set({ role: "admin", version: owner.version + 1, updatedAt: ctx.now }).where(eq(memberships.id, owner.id)),
+    ctx.db.update(memberships).set({ role: "owner", version: target.version + 1, updatedAt: ctx.now }).where(eq(memberships.id, target.id)),
+    auditInsert(ctx, { action: "member.role_changed", entityType: "member", entityId: owner.id, before: { role: "owner" }, after: { role: "admin" } }),
+    auditInsert(ctx, { action: "member.role_changed", entityType: "member", entityId: target.id, before: { role: target.role }, after: { role: "owner" } }),
+  ]);
+}
