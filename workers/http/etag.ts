@@ -19,5 +19,5 @@ export function assertVersion(expected: number | null, current: number): void {
 }
 
 export const IfMatchHeader = z.object({
-  "if-match": z.string().max(40).optional().openapi({ param: { name: "If-Match", in: "header" }, example: '"3"' }),
+  "if-match": z.string().max(40).optional().openapi({ param: { name: "if-match", in: "header" }, example: '"3"' }),
 });

@@ -167,5 +167,5 @@ export async function acceptInvitation(
   ] as const;
   // The new account's row goes first: the membership's foreign key needs it.
   await (createUser ? db.batch([createUser, ...join]) : db.batch(join));
-  return { userId, workspaceId: invitation.workspaceId, role: invitation.role };
+  return { userId, workspaceId: invitation.workspaceId, role: invitation.role, membershipId };
 }

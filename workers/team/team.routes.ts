@@ -4,6 +4,7 @@ import { sessionForUser } from "../auth/auth.service";
 import { setSessionCookies } from "../auth/cookies";
 import { requireRole, tokenConfig } from "../http/auth";
 import { appOrigin, serviceContext } from "../http/context";
+import { publishToWorkspace } from "../hub/publish";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { idParam } from "../http/fields";
 import { authenticated, createRouter, jsonBody, jsonContent, problemResponses, publicRoute } from "../http/openapi";
@@ -57,6 +58,7 @@ export const teamRoutes = createRouter()
     }),
     async (c) => {
       const member = await changeMemberRole(serviceContext(c), c.req.valid("param").id, c.req.valid("json").role, parseIfMatch(c.req.valid("header")["if-match"]));
+      await publishToWorkspace(c.env, c.var.principal.workspaceId, { type: "member.updated", id: member.id, actor: c.var.principal.id, data: member });
       c.header("etag", etagFor(member.version));
       return c.json(member, 200);
     },
@@ -82,6 +84,7 @@ export const teamRoutes = createRouter()
         throw problems.forbidden("Only admins and the owner can remove other members.");
       }
       await removeMember(serviceContext(c), id);
+      await publishToWorkspace(c.env, principal.workspaceId, { type: "member.removed", id, actor: principal.id, data: {} });
       return c.body(null, 204);
     },
   )
@@ -159,6 +162,12 @@ export const teamRoutes = createRouter()
       const body = c.req.valid("json");
       const joined = await acceptInvitation(c.var.db, { token: c.req.valid("param").token, ...body }, { now, requestId: c.var.requestId });
       const issued = await sessionForUser(c.var.db, tokenConfig(c.env), joined.userId, joined.workspaceId, joined.role, now);
+      await publishToWorkspace(c.env, joined.workspaceId, {
+        type: "member.added",
+        id: joined.membershipId,
+        actor: joined.userId,
+        data: { user_id: joined.userId, name: issued.session.user.name, role: joined.role },
+      });
       setSessionCookies(c, { accessToken: issued.session.access_token, refreshToken: issued.refreshToken, csrfToken: issued.csrfToken });
       return c.json(issued.session, 200);
     },

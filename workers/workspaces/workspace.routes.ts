@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole, requireUser } from "../http/auth";
 import { serviceContext } from "../http/context";
+import { publishToWorkspace } from "../hub/publish";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { authenticated, createRouter, jsonBody, jsonContent, problemResponses } from "../http/openapi";
 import { DeleteWorkspaceQuery, TransferOwnershipBody, WorkspacePatch, WorkspaceSchema } from "./workspace.schema";
@@ -38,6 +39,7 @@ export const workspaceRoutes = createRouter()
     }),
     async (c) => {
       const workspace = await updateWorkspace(serviceContext(c), c.req.valid("json"), parseIfMatch(c.req.valid("header")["if-match"]));
+      await publishToWorkspace(c.env, workspace.id, { type: "workspace.updated", id: workspace.id, actor: c.var.principal.id, data: workspace });
       c.header("etag", etagFor(workspace.version));
       return c.json(workspace, 200);
     },
