@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { isPublicRoute, matchRoute, safeNextPath } from "./routes";
+
+describe("matchRoute", () => {
+  it("knows the app's paths, with or without a trailing slash", () => {
+    expect(matchRoute("/")).toEqual({ name: "home" });
+    expect(matchRoute("/settings/team/")).toEqual({ name: "settings-team" });
+    expect(matchRoute("/settings")).toEqual({ name: "settings-workspace" });
+    expect(matchRoute("/settings/audit")).toEqual({ name: "settings-audit" });
+  });
+
+  it("extracts invitation tokens and rejects odd ones", () => {
+    expect(matchRoute("/invite/inv_tok_abcdefghijkl")).toEqual({ name: "invite", token: "inv_tok_abcdefghijkl" });
+    expect(matchRoute("/invite/short").name).toBe("not-found");
+    expect(matchRoute("/invite/has%20space%20in%20it").name).toBe("not-found");
+  });
+
+  it("answers not-found for the rest", () => {
+    expect(matchRoute("/contacts").name).toBe("not-found");
+  });
+});
+
+describe("safeNextPath", () => {
+  it("allows app paths and refuses other origins or auth screens", () => {
+    expect(safeNextPath("/settings/team")).toBe("/settings/team");
+    expect(safeNextPath("//evil.example/settings")).toBe("/");
+    expect(safeNextPath("https://evil.example")).toBe("/");
+    expect(safeNextPath("/signin")).toBe("/");
+    expect(safeNextPath(null)).toBe("/");
+  });
+
+  it("treats only sign-in, sign-up and invitations as public", () => {
+    expect(isPublicRoute(matchRoute("/signup"))).toBe(true);
+    expect(isPublicRoute(matchRoute("/settings/api-keys"))).toBe(false);
+  });
+});

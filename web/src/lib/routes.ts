@@ -1,0 +1,47 @@
+// The client's URL space. Every path the SPA serves is listed here, so links and the router
+// agree and an unknown path has one answer.
+
+export type Route =
+  | { name: "home" }
+  | { name: "signin" }
+  | { name: "signup" }
+  | { name: "invite"; token: string }
+  | { name: "settings-workspace" }
+  | { name: "settings-team" }
+  | { name: "settings-api-keys" }
+  | { name: "settings-audit" }
+  | { name: "not-found" };
+
+export type RouteName = Route["name"];
+
+const fixed: Record<string, Route> = {
+  "/": { name: "home" },
+  "/signin": { name: "signin" },
+  "/signup": { name: "signup" },
+  "/settings": { name: "settings-workspace" },
+  "/settings/workspace": { name: "settings-workspace" },
+  "/settings/team": { name: "settings-team" },
+  "/settings/api-keys": { name: "settings-api-keys" },
+  "/settings/audit": { name: "settings-audit" },
+};
+
+export function matchRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  const known = fixed[path];
+  if (known) return known;
+  const invite = /^\/invite\/([A-Za-z0-9_-]{10,128})$/.exec(path);
+  if (invite?.[1]) return { name: "invite", token: invite[1] };
+  return { name: "not-found" };
+}
+
+/** Screens a visitor without a session may see; everything else needs sign-in. */
+export function isPublicRoute(route: Route): boolean {
+  return route.name === "signin" || route.name === "signup" || route.name === "invite";
+}
+
+/** Only same-origin, relative app paths may be used as a post-sign-in destination. */
+export function safeNextPath(candidate: string | null): string {
+  if (!candidate || !candidate.startsWith("/") || candidate.startsWith("//") || candidate.startsWith("/\\")) return "/";
+  const route = matchRoute(candidate.split(/[?#]/)[0] ?? "/");
+  return route.name === "not-found" || isPublicRoute(route) ? "/" : candidate;
+}
