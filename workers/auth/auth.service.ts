@@ -6,6 +6,7 @@ import { memberships, users, workspaces, type Language, type Role } from "../db/
 import { problems } from "../http/problem";
 import { randomToken } from "../lib/crypto";
 import type { ServiceContext } from "../lib/service-context";
+import { workspaceSnapshot } from "../workspaces/workspace.service";
 import { accessTokenTtlSeconds, signAccessToken, type TokenConfig } from "./access-token";
 import type { LoginInput, Me, Session, SignupInput, User } from "./auth.schema";
 import { assertNotThrottled, clearLoginFailures, recordLoginFailure, throttleSubject } from "./login-throttle";
@@ -81,13 +82,12 @@ export async function signup(db: Database, config: TokenConfig, input: SignupInp
   };
   const membershipId = newId("membership", now);
   const ctx: ServiceContext = { db, actor: { type: "user", id: user.id, workspaceId: workspace.id }, requestId: context.requestId, now };
-  const { passwordHash: _secret, ...userSnapshot } = user;
   await db.batch([
     db.insert(workspaces).values(workspace),
     db.insert(users).values(user),
     db.insert(memberships).values({ id: membershipId, workspaceId: workspace.id, userId: user.id, role: "owner", createdAt: now, updatedAt: now }),
-    auditInsert(ctx, { action: "workspace.created", entityType: "workspace", entityId: workspace.id, before: null, after: workspace }),
-    auditInsert(ctx, { action: "user.created", entityType: "user", entityId: user.id, before: null, after: userSnapshot }),
+    auditInsert(ctx, { action: "workspace.created", entityType: "workspace", entityId: workspace.id, before: null, after: workspaceSnapshot(workspace) }),
+    auditInsert(ctx, { action: "user.created", entityType: "user", entityId: user.id, before: null, after: toUser(user) }),
     auditInsert(ctx, { action: "member.added", entityType: "member", entityId: membershipId, before: null, after: { user_id: user.id, role: "owner" } }),
   ]);
   return issueSession(db, config, user, workspace.id, "owner", now);

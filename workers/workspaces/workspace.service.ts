@@ -30,8 +30,9 @@ export async function getWorkspaceRow(db: Database, workspaceId: string): Promis
   return row;
 }
 
-function snapshot(row: WorkspaceRow) {
-  const { version: _version, createdAt: _createdAt, updatedAt: _updatedAt, ...fields } = row;
+// Audit snapshots use the API's field names, so the log reads like the API.
+export function workspaceSnapshot(row: WorkspaceRow) {
+  const { version: _version, created_at: _createdAt, updated_at: _updatedAt, ...fields } = toWorkspace(row);
   return fields;
 }
 
@@ -63,7 +64,7 @@ export async function updateWorkspace(ctx: ServiceContext, patch: WorkspacePatch
       // The version in the WHERE clause closes the gap between the read above and this write.
       .where(and(eq(workspaces.id, current.id), eq(workspaces.version, current.version)))
       .returning(),
-    auditInsert(ctx, { action: "workspace.updated", entityType: "workspace", entityId: current.id, before: snapshot(current), after: snapshot(next) }),
+    auditInsert(ctx, { action: "workspace.updated", entityType: "workspace", entityId: current.id, before: workspaceSnapshot(current), after: workspaceSnapshot(next) }),
   ]);
   const row = updated[0];
   if (!row) {
