@@ -45,10 +45,21 @@ export const CurrencyField = z
   .openapi({ example: "EUR" });
 
 const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+
+// zod runs every check even after the first fails, so this one must cope with any string.
+function isKnownRegion(code: string): boolean {
+  if (!/^[A-Z]{2}$/.test(code)) return false;
+  try {
+    return regionNames.of(code) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 export const CountryField = z
   .string()
   .regex(/^[A-Z]{2}$/, "Use a two-letter ISO 3166 country code, for example LT.")
-  .refine((code) => regionNames.of(code) !== undefined, "This is not a country code we know.")
+  .refine(isKnownRegion, "This is not a country code we know.")
   .openapi({ example: "LT" });
 
 export const TimestampField = z.string().datetime().openapi({ example: "2026-11-22T08:00:00.000Z" });

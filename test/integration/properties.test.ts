@@ -1,0 +1,78 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { addMember, call, createApiKey, signUp } from "../helpers/api";
+
+// Generated bodies, thrown at the routes that take input from people and integrations: whatever
+// arrives, the answer is a 2xx or a 4xx problem, never a 5xx.
+
+const jsonValue = fc.jsonValue({ maxDepth: 3 });
+const stringish = fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.constantFrom("", " ", "\u0000", "🙂", "a@b", "x".repeat(300)), fc.emailAddress());
+const fieldValue = fc.oneof(stringish, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), jsonValue);
+
+function objectWith(keys: string[]) {
+  return fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string()), fieldValue, { maxKeys: keys.length + 2 });
+}
+
+const bodies = (keys: string[]) => fc.oneof(objectWith(keys), jsonValue);
+
+async function expectNo5xx(method: string, path: string, body: unknown, token?: string) {
+  const res = await call(method, path, { body, ...(token ? { token } : {}) });
+  expect(res.status, `${method} ${path} ${JSON.stringify(body)} → ${res.text}`).toBeLessThan(500);
+  if (res.status >= 400) expect(res.headers.get("content-type")).toBe("application/problem+json");
+}
+
+const runs = { numRuns: 60 };
+
+describe("generated input never produces a 5xx", () => {
+  it("auth routes", async () => {
+    await fc.assert(
+      fc.asyncProperty(bodies(["workspace_name", "name", "email", "password", "language", "time_zone", "default_phone_country"]), (body) =>
+        expectNo5xx("POST", "/api/v1/auth/signup", body),
+      ),
+      runs,
+    );
+    await fc.assert(fc.asyncProperty(bodies(["email", "password", "workspace_id"]), (body) => expectNo5xx("POST", "/api/v1/auth/login", body)), runs);
+  });
+
+  it("workspace and profile routes", async () => {
+    const owner = await signUp();
+    await fc.assert(
+      fc.asyncProperty(bodies(["name", "default_currency", "time_zone", "default_phone_country", "language"]), (body) =>
+        expectNo5xx("PATCH", "/api/v1/workspace", body, owner.token),
+      ),
+      runs,
+    );
+    await fc.assert(fc.asyncProperty(bodies(["name", "language", "time_zone"]), (body) => expectNo5xx("PATCH", "/api/v1/me", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["member_id"]), (body) => expectNo5xx("POST", "/api/v1/workspace/transfer-ownership", body, owner.token)), runs);
+  });
+
+  it("team routes", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "member");
+    await fc.assert(fc.asyncProperty(bodies(["email", "role"]), (body) => expectNo5xx("POST", "/api/v1/invitations", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["role"]), (body) => expectNo5xx("PATCH", `/api/v1/members/${member.membershipId}`, body, owner.token)), runs);
+    await fc.assert(
+      fc.asyncProperty(stringish, bodies(["name", "password"]), (token, body) =>
+        expectNo5xx("POST", `/api/v1/invitations/${encodeURIComponent(token) || "x"}/accept`, body),
+      ),
+      runs,
+    );
+    await fc.assert(fc.asyncProperty(stringish, (id) => expectNo5xx("DELETE", `/api/v1/members/${encodeURIComponent(id) || "x"}`, undefined, owner.token)), runs);
+  });
+
+  it("API key routes and query strings", async () => {
+    const owner = await signUp();
+    await createApiKey(owner, "read");
+    await fc.assert(fc.asyncProperty(bodies(["name", "scope"]), (body) => expectNo5xx("POST", "/api/v1/api-keys", body, owner.token)), runs);
+    await fc.assert(
+      fc.asyncProperty(stringish, stringish, async (limit, cursor) => {
+        const res = await call("GET", `/api/v1/api-keys?limit=${encodeURIComponent(limit)}&cursor=${encodeURIComponent(cursor)}`, { token: owner.token });
+        expect(res.status).toBeLessThan(500);
+      }),
+      runs,
+    );
+    // Header values are visible ASCII on the wire; fetch itself refuses anything else.
+    const headerToken = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1 });
+    await fc.assert(fc.asyncProperty(headerToken, (token) => expectNo5xx("GET", "/api/v1/me", undefined, token)), runs);
+  });
+});
