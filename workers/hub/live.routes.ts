@@ -21,6 +21,8 @@ export const liveRoutes = createRouter().openapi(
     const hub = c.env.HUB.get(c.env.HUB.idFromName(principal.workspaceId));
     const headers = new Headers(c.req.raw.headers);
     headers.set("x-rapport-actor", principal.id);
-    return hub.fetch(new Request(c.req.raw.url, { headers }));
+    const upgraded = await hub.fetch(new Request(c.req.raw.url, { headers }));
+    // Re-wrapped so that the response headers are mutable for the middleware (request id).
+    return new Response(null, { status: upgraded.status, webSocket: upgraded.webSocket, headers: upgraded.headers });
   },
 );
