@@ -1,5 +1,7 @@
 // Prepares the local state `npm start` needs: a JWT secret in .dev.vars (created once, never
 // committed) and the D1 migrations applied to the local database under .wrangler/state.
+// Flags: --persist-to=DIR applies to another state folder (tests, benchmarks);
+// --secret-only stops after the secret.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -18,6 +20,7 @@ function ensureSecret() {
 }
 
 ensureSecret();
+if (process.argv.includes("--secret-only")) process.exit(0);
 const args = ["d1", "migrations", "apply", "DB", "--local"];
 if (persistTo) args.push("--persist-to", persistTo);
 execFileSync("wrangler", args, { cwd: root, stdio: "inherit", env: { ...process.env, CI: "true" } });

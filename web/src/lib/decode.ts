@@ -70,3 +70,10 @@ export function object<S extends Shape>(shape: S): Decoder<Decoded<S>> {
 export function page<T>(item: Decoder<T>): Decoder<{ data: T[]; next_cursor: string | null }> {
   return object({ data: array(item), next_cursor: nullable(string) });
 }
+
+export function literal<const T extends string>(expected: T): Decoder<T> {
+  return (value, path = "") => {
+    if (value !== expected) throw new DecodeError(path, `"${expected}"`);
+    return expected;
+  };
+}

@@ -1,0 +1,65 @@
+// `npm test`: everything a fresh machine needs to prove, in order, stopping at the first failure:
+// generated binding types are current, type checks, unit and integration tests in workerd,
+// the web build, a deploy dry run, and the real-browser test. Ends with "N passed, N failed".
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+const resultsDir = `${root}.wrangler/test-results`;
+mkdirSync(resultsDir, { recursive: true });
+
+function run(label, command, args, { capture = false } = {}) {
+  console.log(`\n▶ ${label}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: capture ? ["ignore", "pipe", "inherit"] : ["ignore", "inherit", "inherit"] });
+    let output = "";
+    child.stdout?.on("data", (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`${label} failed (exit ${code})`))));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+try {
+  await run("Local secret for generated types", "node", ["migrations/prepare-local.mjs", "--secret-only"]);
+  await run("Binding types are current (wrangler types --check)", "npx", ["wrangler", "types", "--check", "workers/worker-configuration.d.ts"]);
+  await run("Type check: worker and tests", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
+  await run("Type check: web client", "npx", ["tsc", "-p", "web/tsconfig.json", "--noEmit"]);
+  try {
+    await run("Unit and integration tests (workerd)", "npx", [
+      "vitest",
+      "run",
+      "--config",
+      "test/vitest.config.ts",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${resultsDir}/vitest.json`,
+    ]);
+  } finally {
+    try {
+      const report = JSON.parse(readFileSync(`${resultsDir}/vitest.json`, "utf8"));
+      passed += report.numPassedTests;
+      failed += report.numFailedTests;
+    } catch {
+      failed += 1;
+    }
+  }
+  await run("Web client build", "node", ["web/build.mjs"]);
+  await run("Deployable bundle (wrangler deploy --dry-run)", "npx", ["wrangler", "deploy", "--dry-run", "--outdir", ".wrangler/dry-run"]);
+  const e2e = await run("Browser test (playwright-core + Chromium)", "node", ["test/e2e/run.mjs"], { capture: true });
+  const match = [...e2e.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
+  if (!match) throw new Error("The browser test printed no result line");
+  passed += Number(match[1]);
+  failed += Number(match[2]);
+} catch (error) {
+  console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`);
+  if (failed === 0) failed = 1;
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,162 @@
+// The one door to the API. Cookie sessions: the browser holds httpOnly tokens, this module echoes
+// the CSRF cookie on unsafe requests, refreshes once on 401 and keeps the D1 bookmark so that
+// reads after a write see the write even when they hit a replica.
+import type { ApiKey, CreatedApiKey } from "../../../workers/api-keys/api-key.schema";
+import type { AuditEntry } from "../../../workers/audit/audit.schema";
+import type { Me, Session, User } from "../../../workers/auth/auth.schema";
+import type { CreatedInvitation, Invitation, InvitationPreview } from "../../../workers/team/invitation.schema";
+import type { Member } from "../../../workers/team/member.schema";
+import type { Workspace } from "../../../workers/workspaces/workspace.schema";
+import { readCookie } from "../lib/cookies";
+import { type Decoder, page } from "../lib/decode";
+import type { Language } from "../lib/language";
+import { ApiError, toApiError } from "../lib/problem";
+import * as d from "./decoders";
+
+export { ApiError };
+export type Page<T> = { data: T[]; next_cursor: string | null };
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Options = { body?: unknown; headers?: Record<string, string>; query?: Record<string, string | number | undefined> };
+type Raw = { status: number; headers: Headers; body: unknown };
+
+const base = "/api/v1";
+let bookmark: string | null = null;
+let refreshing: Promise<boolean> | null = null;
+let onExpired: () => void = () => undefined;
+
+/** Called once when a session cannot be renewed, so the app can show the sign-in screen. */
+export function onSessionExpired(handler: () => void): void {
+  onExpired = handler;
+}
+
+function csrfToken(): string | null {
+  return readCookie(document.cookie, "rapport_csrf");
+}
+
+function urlOf(path: string, query: Options["query"]): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, String(value));
+  const search = params.toString();
+  return `${base}${path}${search ? `?${search}` : ""}`;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  if (response.status === 204) return null;
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.includes("json")) return await response.text();
+  try {
+    const parsed: unknown = await response.json();
+    return parsed;
+  } catch {
+    return null;
+  }
+}
+
+async function send(method: Method, path: string, options: Options): Promise<Raw> {
+  const headers = new Headers({ accept: "application/json", ...options.headers });
+  if (options.body !== undefined) headers.set("content-type", "application/json");
+  if (method !== "GET") {
+    const csrf = csrfToken();
+    if (csrf) headers.set("x-csrf-token", csrf);
+  }
+  if (bookmark) headers.set("x-d1-bookmark", bookmark);
+  let response: Response;
+  try {
+    response = await fetch(urlOf(path, options.query), {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, "network_error", "The server cannot be reached.", {}, [], null);
+  }
+  const nextBookmark = response.headers.get("x-d1-bookmark");
+  if (nextBookmark) bookmark = nextBookmark;
+  return { status: response.status, headers: response.headers, body: await readBody(response) };
+}
+
+async function postRefresh(): Promise<boolean> {
+  try {
+    const raw = await send("POST", "/auth/refresh", {});
+    return raw.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+// Refresh tokens rotate and a reused one revokes the whole family, so two tabs must never
+// refresh with the same token: a Web Lock orders tabs, and a tab that finds the CSRF cookie
+// changed while it waited knows another tab already refreshed.
+function refreshSession(csrfBefore: string | null): Promise<boolean> {
+  refreshing ??= (async () => {
+    try {
+      const locks = "locks" in navigator ? navigator.locks : undefined;
+      const run = async () => (csrfToken() !== csrfBefore && csrfToken() !== null ? true : await postRefresh());
+      return locks ? await locks.request("rapport-refresh", run) : await run();
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+async function call(method: Method, path: string, options: Options = {}): Promise<Raw> {
+  const csrfBefore = csrfToken();
+  let raw = await send(method, path, options);
+  if (raw.status === 401 && !path.startsWith("/auth/")) {
+    if (await refreshSession(csrfBefore)) raw = await send(method, path, options);
+    if (raw.status === 401) onExpired();
+  }
+  if (raw.status >= 400) throw toApiError(raw.status, raw.body, raw.headers.get("retry-after"));
+  return raw;
+}
+
+async function json<T>(decoder: Decoder<T>, method: Method, path: string, options?: Options): Promise<T> {
+  return decoder((await call(method, path, options)).body);
+}
+
+async function withEtag<T>(decoder: Decoder<T>, method: Method, path: string, options?: Options): Promise<{ data: T; etag: string | null }> {
+  const raw = await call(method, path, options);
+  return { data: decoder(raw.body), etag: raw.headers.get("etag") };
+}
+
+type PageQuery = { cursor?: string | undefined; limit?: number };
+
+export const api = {
+  signup: (body: { workspace_name: string; name: string; email: string; password: string; language: Language; time_zone?: string }) =>
+    json<Session>(d.decodeSession, "POST", "/auth/signup", { body }),
+  login: (body: { email: string; password: string }) => json<Session>(d.decodeSession, "POST", "/auth/login", { body }),
+  logout: async () => {
+    await call("POST", "/auth/logout");
+  },
+  me: () => json<Me>(d.decodeMe, "GET", "/me"),
+  updateMe: (body: { language?: Language; name?: string; time_zone?: string }) => json<User>(d.decodeUser, "PATCH", "/me", { body }),
+
+  workspace: () => withEtag<Workspace>(d.decodeWorkspace, "GET", "/workspace"),
+  updateWorkspace: (body: Partial<Pick<Workspace, "name" | "default_currency" | "time_zone" | "default_phone_country" | "language">>, etag: string | null) =>
+    withEtag<Workspace>(d.decodeWorkspace, "PATCH", "/workspace", { body, ...(etag ? { headers: { "if-match": etag } } : {}) }),
+
+  members: (query: PageQuery = {}) => json<Page<Member>>(page(d.decodeMember), "GET", "/members", { query: { limit: 200, ...query } }),
+  changeRole: (id: string, role: "admin" | "member" | "viewer") => json<Member>(d.decodeMember, "PATCH", `/members/${encodeURIComponent(id)}`, { body: { role } }),
+  removeMember: async (id: string) => {
+    await call("DELETE", `/members/${encodeURIComponent(id)}`);
+  },
+
+  invitations: (query: PageQuery = {}) => json<Page<Invitation>>(page(d.decodeInvitation), "GET", "/invitations", { query: { limit: 50, ...query } }),
+  invite: (body: { email: string; role: "admin" | "member" | "viewer" }) => json<CreatedInvitation>(d.decodeCreatedInvitation, "POST", "/invitations", { body }),
+  revokeInvitation: async (id: string) => {
+    await call("DELETE", `/invitations/${encodeURIComponent(id)}`);
+  },
+  previewInvitation: (token: string) => json<InvitationPreview>(d.decodeInvitationPreview, "GET", `/invitations/${encodeURIComponent(token)}`),
+  acceptInvitation: (token: string, body: { name?: string; password: string }) =>
+    json<Session>(d.decodeSession, "POST", `/invitations/${encodeURIComponent(token)}/accept`, { body }),
+
+  apiKeys: (query: PageQuery = {}) => json<Page<ApiKey>>(page(d.decodeApiKey), "GET", "/api-keys", { query: { limit: 200, ...query } }),
+  createApiKey: (body: { name: string; scope: "read" | "write" | "admin" }) => json<CreatedApiKey>(d.decodeCreatedApiKey, "POST", "/api-keys", { body }),
+  revokeApiKey: async (id: string) => {
+    await call("DELETE", `/api-keys/${encodeURIComponent(id)}`);
+  },
+
+  auditLog: (query: PageQuery = {}) => json<Page<AuditEntry>>(page(d.decodeAuditEntry), "GET", "/audit-log", { query: { limit: 50, ...query } }),
+};

@@ -1,0 +1,166 @@
+import { api, onSessionExpired } from "../api/client";
+import { bindAttribute, bindText, languageChanged, t, type MessageKey } from "../i18n";
+import { isPublicRoute, matchRoute, type Route } from "../lib/routes";
+import { interceptLinks, navigate, navigated } from "../router";
+import { currentMe, sessionChanged, setMe } from "../session";
+import { h, ht } from "../ui/dom";
+import { announce } from "../ui/status";
+import "./rapport-api-keys";
+import "./rapport-audit-log";
+import "./rapport-home";
+import "./rapport-invite";
+import "./rapport-language-switcher";
+import "./rapport-not-found";
+import "./rapport-settings";
+import "./rapport-signin";
+import "./rapport-signup";
+import "./rapport-team-settings";
+import "./rapport-workspace-settings";
+
+const titles: Record<Route["name"], MessageKey> = {
+  home: "nav.home",
+  signin: "signin.title",
+  signup: "signup.title",
+  invite: "invite.submit",
+  "settings-workspace": "workspace.title",
+  "settings-team": "team.title",
+  "settings-api-keys": "keys.title",
+  "settings-audit": "audit.title",
+  "not-found": "common.notFoundTitle",
+};
+
+/** The application shell: header with navigation, the routed page in <main>, the status region. */
+export class RapportApp extends HTMLElement {
+  private readonly header = h("header", { class: "topbar" });
+  private readonly main = h("main", { id: "main", tabindex: "-1" });
+  private booted = false;
+  private route: Route = { name: "home" };
+
+  connectedCallback(): void {
+    const skip = ht("a", "app.skip", { class: "skip-link", href: "#main" });
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      this.main.focus();
+    });
+    const status = h("div", { id: "app-status", class: "toast", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+    this.replaceChildren(skip, this.header, this.main, status);
+    interceptLinks(this);
+    window.addEventListener("popstate", () => this.show());
+    window.addEventListener(navigated, () => this.show(true));
+    window.addEventListener(sessionChanged, () => this.renderHeader());
+    window.addEventListener(languageChanged, () => this.setTitle());
+    onSessionExpired(() => {
+      if (!currentMe()) return;
+      setMe(null);
+      announce("signin.expired");
+      if (!isPublicRoute(matchRoute(location.pathname))) navigate(`/signin?next=${encodeURIComponent(location.pathname)}`, { replace: true });
+    });
+    this.main.append(ht("p", "app.loading", { class: "loading" }));
+    void this.boot();
+  }
+
+  private async boot(): Promise<void> {
+    try {
+      setMe(await api.me());
+    } catch {
+      setMe(null);
+    }
+    this.booted = true;
+    this.show();
+  }
+
+  private show(moveFocus = false): void {
+    if (!this.booted) return;
+    const route = matchRoute(location.pathname);
+    const me = currentMe();
+    if (!me && !isPublicRoute(route)) {
+      const next = route.name === "home" || route.name === "not-found" ? "" : `?next=${encodeURIComponent(location.pathname)}`;
+      navigate(`/signin${next}`, { replace: true });
+      return;
+    }
+    if (me && (route.name === "signin" || route.name === "signup")) {
+      navigate("/", { replace: true });
+      return;
+    }
+    this.route = route;
+    this.renderHeader();
+    this.main.replaceChildren(this.pageFor(route));
+    this.setTitle();
+    if (moveFocus) this.main.focus();
+  }
+
+  private pageFor(route: Route): HTMLElement {
+    switch (route.name) {
+      case "home":
+        return h("rapport-home");
+      case "signin":
+        return h("rapport-signin");
+      case "signup":
+        return h("rapport-signup");
+      case "invite":
+        return h("rapport-invite", { token: route.token });
+      case "settings-workspace":
+        return h("rapport-settings", { section: "workspace" });
+      case "settings-team":
+        return h("rapport-settings", { section: "team" });
+      case "settings-api-keys":
+        return h("rapport-settings", { section: "api-keys" });
+      case "settings-audit":
+        return h("rapport-settings", { section: "audit" });
+      case "not-found":
+        return h("rapport-not-found");
+    }
+  }
+
+  private setTitle(): void {
+    document.title = `${t(titles[this.route.name])} · ${t("app.name")}`;
+  }
+
+  private renderHeader(): void {
+    const me = currentMe();
+    const brand = h("a", { class: "brand", href: "/" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "R"), h("span", {}, "Rapport"));
+    const children: Node[] = [brand];
+    if (me) {
+      children.push(h("span", { class: "workspace-name", "data-testid": "workspace-name" }, me.workspace.name));
+      const nav = bindAttribute(h("nav", { class: "main-nav" }), "aria-label", "nav.main");
+      const list = h("ul");
+      const settings = this.route.name.startsWith("settings-");
+      list.append(
+        h("li", {}, ht("a", "nav.home", { href: "/", "aria-current": this.route.name === "home" ? "page" : undefined })),
+        h("li", {}, ht("a", "nav.settings", { href: "/settings/workspace", "aria-current": settings ? "page" : undefined })),
+      );
+      nav.append(list);
+      children.push(nav);
+    }
+    const tools = h("div", { class: "topbar-tools" }, h("rapport-language-switcher"));
+    if (me) {
+      const name = me.user?.name ?? me.workspace.name;
+      const account = h("span", { class: "account", title: me.user?.email ?? "" });
+      bindText(account, "header.account", { name });
+      const signOut = ht("button", "header.signOut", { type: "button", class: "button subtle" });
+      signOut.addEventListener("click", () => void this.signOut(signOut));
+      tools.append(account, signOut);
+    }
+    children.push(tools);
+    this.header.replaceChildren(...children);
+  }
+
+  private async signOut(button: HTMLButtonElement): Promise<void> {
+    button.disabled = true;
+    try {
+      await api.logout();
+    } catch {
+      // The cookies may already be gone; signing out locally is still right.
+    }
+    setMe(null);
+    navigate("/signin?signed_out=1", { replace: true });
+  }
+}
+
+customElements.define("rapport-app", RapportApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "rapport-app": RapportApp;
+  }
+}

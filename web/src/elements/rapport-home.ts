@@ -1,0 +1,64 @@
+import { bindText, languageChanged, t, type MessageKey } from "../i18n";
+import { can } from "../lib/permissions";
+import { currentMe, role } from "../session";
+import { h, ht } from "../ui/dom";
+
+type Card = { href: string; title: MessageKey; hint: MessageKey; icon: string };
+
+/** An honest start page: who and where you are, and the settings that exist today. */
+export class RapportHome extends HTMLElement {
+  private readonly onLanguage = () => this.render();
+
+  connectedCallback(): void {
+    window.addEventListener(languageChanged, this.onLanguage);
+    this.render();
+  }
+
+  disconnectedCallback(): void {
+    window.removeEventListener(languageChanged, this.onLanguage);
+  }
+
+  private render(): void {
+    const me = currentMe();
+    if (!me) return;
+    const cards: Card[] = [
+      { href: "/settings/workspace", title: "home.workspaceLink", hint: "home.workspaceHint", icon: "⚙" },
+      { href: "/settings/team", title: "home.teamLink", hint: "home.teamHint", icon: "👥" },
+    ];
+    if (can.manageApiKeys(role())) cards.push({ href: "/settings/api-keys", title: "home.apiKeysLink", hint: "home.apiKeysHint", icon: "🔑" });
+    if (can.readAuditLog(role())) cards.push({ href: "/settings/audit", title: "home.auditLink", hint: "home.auditHint", icon: "📜" });
+    const list = h("ul", { class: "cards" });
+    for (const card of cards) {
+      list.append(
+        h(
+          "li",
+          {},
+          h(
+            "a",
+            { class: "card", href: card.href },
+            h("span", { class: "card-icon", "aria-hidden": "true" }, card.icon),
+            h("span", { class: "card-text" }, ht("strong", card.title), ht("span", card.hint)),
+          ),
+        ),
+      );
+    }
+    this.replaceChildren(
+      h(
+        "section",
+        { class: "page" },
+        bindText(h("h1", {}), "home.title", { name: me.user?.name ?? "" }),
+        bindText(h("p", { class: "lead" }), "home.lead", { workspace: me.workspace.name, role: t(`role.${me.role}`) }),
+        ht("h2", "home.nextSteps"),
+        list,
+      ),
+    );
+  }
+}
+
+customElements.define("rapport-home", RapportHome);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "rapport-home": RapportHome;
+  }
+}

@@ -1,0 +1,36 @@
+import { bindAttribute, type MessageKey } from "../i18n";
+import { can } from "../lib/permissions";
+import { role } from "../session";
+import { h, ht } from "../ui/dom";
+
+type Section = { id: string; href: string; label: MessageKey; tag: string; visible: boolean };
+
+/** Settings layout: a section menu (only sections the role may use) beside the chosen section. */
+export class RapportSettings extends HTMLElement {
+  connectedCallback(): void {
+    const current = this.getAttribute("section") ?? "workspace";
+    const sections: Section[] = [
+      { id: "workspace", href: "/settings/workspace", label: "nav.workspace", tag: "rapport-workspace-settings", visible: true },
+      { id: "team", href: "/settings/team", label: "nav.team", tag: "rapport-team-settings", visible: true },
+      { id: "api-keys", href: "/settings/api-keys", label: "nav.apiKeys", tag: "rapport-api-keys", visible: can.manageApiKeys(role()) },
+      { id: "audit", href: "/settings/audit", label: "nav.audit", tag: "rapport-audit-log", visible: can.readAuditLog(role()) },
+    ];
+    const nav = bindAttribute(h("nav", { class: "settings-nav" }), "aria-label", "nav.settingsSections");
+    const list = h("ul");
+    for (const section of sections.filter((candidate) => candidate.visible)) {
+      list.append(h("li", {}, ht("a", section.label, { href: section.href, "aria-current": section.id === current ? "page" : undefined })));
+    }
+    nav.append(list);
+    const chosen = sections.find((section) => section.id === current && section.visible);
+    const content = chosen ? document.createElement(chosen.tag) : ht("p", "common.forbidden", { class: "notice" });
+    this.replaceChildren(h("div", { class: "settings-layout" }, nav, h("div", { class: "settings-content" }, content)));
+  }
+}
+
+customElements.define("rapport-settings", RapportSettings);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "rapport-settings": RapportSettings;
+  }
+}

@@ -1,0 +1,46 @@
+import type { MessageKey } from "../i18n/en";
+
+// The API's field errors carry English text but no per-field code, so the client recognises the
+// messages it knows and shows them in the reader's language; anything else is shown as sent.
+const fieldMessages: Record<string, MessageKey> = {
+  "Enter a valid email address.": "field.email",
+  "Enter a name.": "field.name",
+  "Use at least 10 characters.": "field.passwordShort",
+  "Use at most 256 characters.": "field.passwordLong",
+  "Enter your password.": "field.passwordMissing",
+  "Enter a password.": "field.passwordMissing",
+  "Name your workspace.": "field.workspaceName",
+  "Name the key after what uses it.": "field.keyName",
+  "Use a three-letter ISO 4217 code, for example EUR.": "field.currency",
+  "This is not a currency code we know.": "field.currency",
+  "Use a two-letter ISO 3166 country code, for example LT.": "field.country",
+  "This is not a country code we know.": "field.country",
+  "Use an IANA time zone name, for example Europe/Vilnius.": "field.timeZone",
+};
+
+export function fieldMessageKey(detail: string): MessageKey | null {
+  return fieldMessages[detail] ?? null;
+}
+
+const codeMessages: Record<string, MessageKey> = {
+  invalid_credentials: "error.invalidCredentials",
+  email_taken: "error.emailTaken",
+  already_member: "error.alreadyMember",
+  invitation_unavailable: "invite.unavailable",
+  owner_cannot_leave: "error.ownerCannotLeave",
+  owner_role_fixed: "error.ownerCannotLeave",
+  forbidden: "error.forbidden",
+  network_error: "error.network",
+  validation_failed: "error.checkFields",
+  version_mismatch: "workspace.stale",
+};
+
+/** The message key for a problem's code, or null when the client has no words of its own for it. */
+export function problemMessageKey(code: string): MessageKey | null {
+  return codeMessages[code] ?? null;
+}
+
+/** Conflicts the API reports without a pointer but that belong to one field of the form. */
+export function fieldOfCode(code: string): string | null {
+  return code === "email_taken" || code === "already_member" ? "email" : null;
+}

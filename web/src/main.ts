@@ -1,0 +1,4 @@
+import { initLanguage } from "./i18n";
+import "./elements/rapport-app";
+
+initLanguage();
