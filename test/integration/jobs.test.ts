@@ -9,7 +9,7 @@ describe("scheduled work", () => {
     const send = vi.spyOn(env.JOBS, "sendBatch");
     const controller = createScheduledController({ scheduledTime: Date.UTC(2026, 10, 22, 3, 17), cron: "17 3 * * *" });
     const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
+    await worker.scheduled(controller, env);
     await waitOnExecutionContext(ctx);
     expect(send).toHaveBeenCalledWith([{ body: { type: "maintenance.purge", window: "2026-11-22" } }]);
     send.mockRestore();
@@ -28,7 +28,7 @@ describe("scheduled work", () => {
     ];
     const batch = createMessageBatch("rapport-jobs", messages);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
     expect(result.retryMessages).toEqual([]);
@@ -43,7 +43,7 @@ describe("scheduled work", () => {
     const batch = createMessageBatch("rapport-jobs", [{ id: "bad", timestamp: new Date(), attempts: 1, body: { type: "nope" } }]);
     const ctx = createExecutionContext();
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["bad"]);
     expect(error).toHaveBeenCalled();

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { newId } from "../db/ids";
 import { memberships, users, workspaces, type Language, type Role } from "../db/schema";
 import { problems } from "../http/problem";
@@ -82,6 +83,7 @@ export async function signup(db: Database, config: TokenConfig, input: SignupInp
   };
   const membershipId = newId("membership", now);
   const ctx: ServiceContext = { db, actor: { type: "user", id: user.id, workspaceId: workspace.id }, requestId: context.requestId, now };
+  const emailTaken = problems.conflict("email_taken", "An account with this email already exists. Sign in instead.");
   await db.batch([
     db.insert(workspaces).values(workspace),
     db.insert(users).values(user),
@@ -89,7 +91,9 @@ export async function signup(db: Database, config: TokenConfig, input: SignupInp
     auditInsert(ctx, { action: "workspace.created", entityType: "workspace", entityId: workspace.id, before: null, after: workspaceSnapshot(workspace) }),
     auditInsert(ctx, { action: "user.created", entityType: "user", entityId: user.id, before: null, after: toUser(user) }),
     auditInsert(ctx, { action: "member.added", entityType: "member", entityId: membershipId, before: null, after: { user_id: user.id, role: "owner" } }),
-  ]);
+  ]).catch((error: unknown) => {
+    throw isUniqueViolation(error) ? emailTaken : error;
+  });
   return issueSession(db, config, user, workspace.id, "owner", now);
 }
 

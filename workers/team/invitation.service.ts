@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull, lt } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Database } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { newId } from "../db/ids";
 import { invitations, memberships, users, workspaces } from "../db/schema";
 import { isoTime } from "../http/fields";
@@ -166,6 +167,9 @@ export async function acceptInvitation(
     auditInsert(ctx, { action: "member.added", entityType: "member", entityId: membershipId, before: null, after: { user_id: userId, role: invitation.role } }),
   ] as const;
   // The new account's row goes first: the membership's foreign key needs it.
-  await (createUser ? db.batch([createUser, ...join]) : db.batch(join));
+  await (createUser ? db.batch([createUser, ...join]) : db.batch(join)).catch((error: unknown) => {
+    // A second accept racing this one: the unique (workspace, user) or email index stops it.
+    throw isUniqueViolation(error) ? problems.gone("invitation_unavailable", "This invitation was already used.") : error;
+  });
   return { userId, workspaceId: invitation.workspaceId, role: invitation.role, membershipId };
 }

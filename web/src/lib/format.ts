@@ -26,7 +26,9 @@ export function currencyOptions(locale: string): { value: string; label: string 
   return Intl.supportedValuesOf("currency").map((code) => ({ value: code, label: `${code} — ${names.of(code) ?? code}` }));
 }
 
-// ISO 3166-1 alpha-2 codes have no Intl list; every two-letter pair that Intl names is one.
+// ISO 3166-1 alpha-2 codes have no Intl list; every two-letter pair that Intl names is one,
+// except user-assigned codes (AA, QM–QZ, XA–XZ but Kosovo's XK, ZZ) and groupings or aliases.
+const notCountries = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN|UK)$/;
 export function countryOptions(locale: string): { value: string; label: string }[] {
   const names = new Intl.DisplayNames([locale], { type: "region", fallback: "none" });
   const english = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
@@ -34,6 +36,7 @@ export function countryOptions(locale: string): { value: string; label: string }
   for (let a = 65; a <= 90; a++) {
     for (let b = 65; b <= 90; b++) {
       const code = String.fromCharCode(a, b);
+      if (notCountries.test(code)) continue;
       const name = english.of(code) === undefined ? undefined : names.of(code);
       if (name !== undefined && name !== code) options.push({ value: code, label: name });
     }
