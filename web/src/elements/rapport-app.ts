@@ -4,7 +4,7 @@ import { isPublicRoute, matchRoute, type Route } from "../lib/routes";
 import { interceptLinks, navigate, navigated } from "../router";
 import { currentMe, sessionChanged, setMe } from "../session";
 import { h, ht } from "../ui/dom";
-import { announce } from "../ui/status";
+import { announce, clearStatus } from "../ui/status";
 import "./rapport-api-keys";
 import "./rapport-audit-log";
 import "./rapport-home";
@@ -83,6 +83,7 @@ export class RapportApp extends HTMLElement {
       return;
     }
     this.route = route;
+    if (moveFocus) clearStatus();
     this.renderHeader();
     this.main.replaceChildren(this.pageFor(route));
     this.setTitle();

@@ -2,8 +2,9 @@ import { bindText, languageChanged, t, type MessageKey } from "../i18n";
 import { can } from "../lib/permissions";
 import { currentMe, role } from "../session";
 import { h, ht } from "../ui/dom";
+import { icon, type IconName } from "../ui/icons";
 
-type Card = { href: string; title: MessageKey; hint: MessageKey; icon: string };
+type Card = { href: string; title: MessageKey; hint: MessageKey; icon: IconName };
 
 /** An honest start page: who and where you are, and the settings that exist today. */
 export class RapportHome extends HTMLElement {
@@ -22,11 +23,11 @@ export class RapportHome extends HTMLElement {
     const me = currentMe();
     if (!me) return;
     const cards: Card[] = [
-      { href: "/settings/workspace", title: "home.workspaceLink", hint: "home.workspaceHint", icon: "⚙" },
-      { href: "/settings/team", title: "home.teamLink", hint: "home.teamHint", icon: "👥" },
+      { href: "/settings/workspace", title: "home.workspaceLink", hint: "home.workspaceHint", icon: "sliders" },
+      { href: "/settings/team", title: "home.teamLink", hint: "home.teamHint", icon: "users" },
     ];
-    if (can.manageApiKeys(role())) cards.push({ href: "/settings/api-keys", title: "home.apiKeysLink", hint: "home.apiKeysHint", icon: "🔑" });
-    if (can.readAuditLog(role())) cards.push({ href: "/settings/audit", title: "home.auditLink", hint: "home.auditHint", icon: "📜" });
+    if (can.manageApiKeys(role())) cards.push({ href: "/settings/api-keys", title: "home.apiKeysLink", hint: "home.apiKeysHint", icon: "key" });
+    if (can.readAuditLog(role())) cards.push({ href: "/settings/audit", title: "home.auditLink", hint: "home.auditHint", icon: "log" });
     const list = h("ul", { class: "cards" });
     for (const card of cards) {
       list.append(
@@ -36,7 +37,7 @@ export class RapportHome extends HTMLElement {
           h(
             "a",
             { class: "card", href: card.href },
-            h("span", { class: "card-icon", "aria-hidden": "true" }, card.icon),
+            h("span", { class: "card-icon" }, icon(card.icon)),
             h("span", { class: "card-text" }, ht("strong", card.title), ht("span", card.hint)),
           ),
         ),

@@ -3,6 +3,7 @@ import { bindText, language, setLanguage } from "../i18n";
 import { isLanguage, languageNames, languages } from "../lib/language";
 import { currentMe, setMe } from "../session";
 import { h, uid } from "../ui/dom";
+import { icon } from "../ui/icons";
 import { announceText } from "../ui/status";
 
 /** Switches the UI language at once, remembers it here and, when signed in, on the account. */
@@ -28,7 +29,7 @@ export class RapportLanguageSwitcher extends HTMLElement {
       }
     });
     const label = bindText(h("label", { for: id, class: "visually-hidden" }), "language.label");
-    this.replaceChildren(h("span", { class: "language-icon", "aria-hidden": "true" }, "🌐"), label, select);
+    this.replaceChildren(h("span", { class: "language-icon" }, icon("globe")), label, select);
   }
 }
 

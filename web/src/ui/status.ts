@@ -18,3 +18,9 @@ export function announceText(text: string, tone: "info" | "error" = "info"): voi
     region.textContent = "";
   }, 7000);
 }
+
+export function clearStatus(): void {
+  clearTimeout(timer);
+  const region = document.getElementById("app-status");
+  if (region) region.textContent = "";
+}

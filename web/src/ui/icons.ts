@@ -1,0 +1,57 @@
+// Line icons drawn as SVG elements (no icon font, no emoji: neither is reliable on every device).
+const ns = "http://www.w3.org/2000/svg";
+
+type Shape = [tag: "path" | "circle" | "line" | "rect", attributes: Record<string, string>];
+
+const shapes = {
+  globe: [
+    ["circle", { cx: "12", cy: "12", r: "9" }],
+    ["path", { d: "M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" }],
+  ],
+  sliders: [
+    ["path", { d: "M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0" }],
+    ["circle", { cx: "16", cy: "6", r: "2" }],
+    ["circle", { cx: "10", cy: "12", r: "2" }],
+    ["circle", { cx: "18", cy: "18", r: "2" }],
+  ],
+  users: [
+    ["circle", { cx: "9", cy: "8", r: "3.5" }],
+    ["path", { d: "M2.5 20c.8-3.6 3.3-5.5 6.5-5.5s5.7 1.9 6.5 5.5" }],
+    ["path", { d: "M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.8c1.8.7 3 2.4 3.5 5.2" }],
+  ],
+  key: [
+    ["circle", { cx: "8", cy: "15", r: "4" }],
+    ["path", { d: "M11 12l9-9M17 6l3 3M14.5 8.5l2 2" }],
+  ],
+  log: [
+    ["rect", { x: "4", y: "3", width: "16", height: "18", rx: "2" }],
+    ["path", { d: "M8 8h8M8 12h8M8 16h5" }],
+  ],
+} satisfies Record<string, Shape[]>;
+
+export type IconName = keyof typeof shapes;
+
+export function icon(name: IconName): SVGSVGElement {
+  const svg = document.createElementNS(ns, "svg");
+  for (const [attribute, value] of Object.entries({
+    viewBox: "0 0 24 24",
+    width: "24",
+    height: "24",
+    fill: "none",
+    stroke: "currentColor",
+    "stroke-width": "1.8",
+    "stroke-linecap": "round",
+    "stroke-linejoin": "round",
+    "aria-hidden": "true",
+    focusable: "false",
+    class: "icon",
+  })) {
+    svg.setAttribute(attribute, value);
+  }
+  for (const [tag, attributes] of shapes[name]) {
+    const element = document.createElementNS(ns, tag);
+    for (const [attribute, value] of Object.entries(attributes)) element.setAttribute(attribute, value);
+    svg.append(element);
+  }
+  return svg;
+}
