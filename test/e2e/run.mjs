@@ -214,8 +214,7 @@ async function run(browser) {
     await other.close();
   });
 
-  await step("the teammate appears in the owner's member list", async () => {
-    await page.reload();
+  await step("the teammate appears in the owner's member list, live (no reload)", async () => {
     const members = page.getByTestId("members");
     await members.getByText(teammate.email).waitFor();
     await members.getByText(teammate.name).waitFor();

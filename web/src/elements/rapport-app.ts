@@ -1,4 +1,5 @@
 import { api, onSessionExpired } from "../api/client";
+import { isLiveSignal, liveEvent, startLive, stopLive } from "../api/live";
 import { bindAttribute, bindText, languageChanged, t, type MessageKey } from "../i18n";
 import { isPublicRoute, matchRoute, type Route } from "../lib/routes";
 import { interceptLinks, navigate, navigated } from "../router";
@@ -47,7 +48,14 @@ export class RapportApp extends HTMLElement {
     interceptLinks(this);
     window.addEventListener("popstate", () => this.show());
     window.addEventListener(navigated, () => this.show(true));
-    window.addEventListener(sessionChanged, () => this.renderHeader());
+    window.addEventListener(sessionChanged, () => {
+      this.renderHeader();
+      if (currentMe()) startLive();
+      else stopLive();
+    });
+    window.addEventListener(liveEvent, (event) => {
+      if (isLiveSignal(event) && (event.detail.type === "workspace.updated" || event.detail.type === "resync")) void this.refreshMe();
+    });
     window.addEventListener(languageChanged, () => this.setTitle());
     onSessionExpired(() => {
       if (!currentMe()) return;
@@ -67,6 +75,14 @@ export class RapportApp extends HTMLElement {
     }
     this.booted = true;
     this.show();
+  }
+
+  private async refreshMe(): Promise<void> {
+    try {
+      if (currentMe()) setMe(await api.me());
+    } catch {
+      // The session handler deals with an ended session; other failures keep the old header.
+    }
   }
 
   private show(moveFocus = false): void {

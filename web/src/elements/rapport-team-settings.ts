@@ -1,6 +1,7 @@
 import type { CreatedInvitation, Invitation } from "../../../workers/team/invitation.schema";
 import type { Member } from "../../../workers/team/member.schema";
 import { api } from "../api/client";
+import { isLiveSignal, liveEvent } from "../api/live";
 import { bindAttribute, bindText, language, languageChanged, t } from "../i18n";
 import { formatDate } from "../lib/format";
 import { can } from "../lib/permissions";
@@ -31,9 +32,13 @@ export class RapportTeamSettings extends HTMLElement {
   private readonly invitationsSlot = h("div", { class: "table-wrap" });
   private readonly createdSlot = h("div");
   private readonly onLanguage = () => this.renderLists();
+  private readonly onLive = (event: Event) => {
+    if (isLiveSignal(event) && event.detail.type !== "workspace.updated") void this.load();
+  };
 
   connectedCallback(): void {
     window.addEventListener(languageChanged, this.onLanguage);
+    window.addEventListener(liveEvent, this.onLive);
     const manage = can.manageTeam(role());
     this.replaceChildren();
     append(this, [
@@ -49,6 +54,7 @@ export class RapportTeamSettings extends HTMLElement {
 
   disconnectedCallback(): void {
     window.removeEventListener(languageChanged, this.onLanguage);
+    window.removeEventListener(liveEvent, this.onLive);
   }
 
   private async load(): Promise<void> {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { missedEvents, parseLiveFrame, reconnectDelay } from "./live-frame";
+
+describe("parseLiveFrame", () => {
+  it("accepts hub events and hello frames", () => {
+    expect(parseLiveFrame('{"seq":4,"type":"member.added","id":"mem_1","at":"x","actor":null,"data":{"role":"member"}}')).toEqual({
+      type: "member.added",
+      seq: 4,
+      id: "mem_1",
+      data: { role: "member" },
+    });
+    expect(parseLiveFrame('{"type":"hello","seq":0}')).toEqual({ type: "hello", seq: 0 });
+  });
+
+  it("ignores what it does not know", () => {
+    expect(parseLiveFrame("not json")).toBeNull();
+    expect(parseLiveFrame('{"type":"deal.moved","seq":1,"id":"d"}')).toBeNull();
+    expect(parseLiveFrame('{"type":"error","detail":"Unknown frame."}')).toBeNull();
+  });
+});
+
+describe("reconnect and gaps", () => {
+  it("backs off exponentially up to 30 s", () => {
+    expect(reconnectDelay(0, 0)).toBe(1000);
+    expect(reconnectDelay(3, 0)).toBe(8000);
+    expect(reconnectDelay(10, 1)).toBe(36_000);
+  });
+
+  it("notices missed events", () => {
+    expect(missedEvents(null, { type: "hello", seq: 9 })).toBe(false);
+    expect(missedEvents(3, { type: "member.added", seq: 4, id: "m", data: {} })).toBe(false);
+    expect(missedEvents(3, { type: "member.added", seq: 6, id: "m", data: {} })).toBe(true);
+    expect(missedEvents(3, { type: "hello", seq: 5 })).toBe(true);
+  });
+});
