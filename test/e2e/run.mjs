@@ -2,7 +2,7 @@
 // invitations across two browser contexts, the language switcher, API keys, field errors and the
 // security headers. Run with `node test/e2e/run.mjs`; screenshots go to test/e2e/artifacts/.
 import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,10 +45,21 @@ function npxBin(name) {
 
 // ---------------------------------------------------------------- server
 
+// Builds when dist/web is missing or older than any web source, so the test never runs stale code.
+function webBuildIsStale() {
+  const bundle = join(root, "dist", "web", "assets", "app.js");
+  if (!existsSync(join(root, "dist", "web", "index.html")) || !existsSync(bundle)) return true;
+  const built = statSync(bundle).mtimeMs;
+  const newer = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? newer(path) : statSync(path).mtimeMs > built;
+    });
+  return newer(join(root, "web"));
+}
+
 async function startServer() {
-  if (!existsSync(join(root, "dist", "web", "index.html")) || !existsSync(join(root, "dist", "web", "assets", "app.js"))) {
-    execFileSync(process.execPath, [join(root, "web", "build.mjs")], { cwd: root, stdio: "inherit" });
-  }
+  if (webBuildIsStale()) execFileSync(process.execPath, [join(root, "web", "build.mjs")], { cwd: root, stdio: "inherit" });
   const persist = mkdtempSync(join(tmpdir(), "rapport-e2e-"));
   const env = { ...process.env, CI: "true", PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` };
   execFileSync(process.execPath, [join(root, "migrations", "prepare-local.mjs"), `--persist-to=${persist}`], { cwd: root, env, stdio: "ignore" });
@@ -250,10 +261,17 @@ async function run(browser) {
     assert((await page.locator("html").getAttribute("lang")) === "en", "html lang not restored");
   });
 
+  await step("an expired access cookie is renewed through /auth/refresh without leaving the page", async () => {
+    await ownerContext.clearCookies({ name: "rapport_access" });
+    const refreshed = page.waitForResponse((response) => response.url().endsWith("/api/v1/auth/refresh") && response.status() === 200);
+    await page.getByRole("link", { name: "API keys" }).click();
+    await refreshed;
+    await page.getByText("No API keys yet.").waitFor();
+    assert(new URL(page.url()).pathname === "/settings/api-keys", `ended on ${page.url()}`);
+  });
+
   let secret = "";
   await step("create an API key with scope write; it is shown once and works", async () => {
-    await page.getByRole("link", { name: "API keys" }).click();
-    await page.waitForURL(`${origin}/settings/api-keys`);
     await page.getByLabel("Key name").fill("Website forms");
     await page.getByLabel("Scope").selectOption("write");
     await page.getByRole("button", { name: "Create key" }).click();

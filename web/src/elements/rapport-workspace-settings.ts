@@ -13,7 +13,7 @@ import { announce } from "../ui/status";
 export class RapportWorkspaceSettings extends HTMLElement {
   private etag: string | null = null;
   private workspace: Workspace | null = null;
-  private readonly onLanguage = () => this.render();
+  private readonly onLanguage = () => this.render(true);
 
   connectedCallback(): void {
     window.addEventListener(languageChanged, this.onLanguage);
@@ -36,26 +36,29 @@ export class RapportWorkspaceSettings extends HTMLElement {
     }
   }
 
-  private render(): void {
+  private render(keepDraft = false): void {
     const workspace = this.workspace;
     if (!workspace) return;
     const editable = can.editWorkspace(role());
     const locale = language();
-    const name = inputField({ name: "name", label: "workspace.name", required: true, value: workspace.name, readOnly: !editable });
-    const currency = selectField("default_currency", "workspace.currency", currencyOptions(locale), workspace.default_currency, !editable);
+    // Re-rendering (a language switch) keeps what the user has typed but not yet saved.
+    const previous = keepDraft ? this.querySelector("form") : null;
+    const draft = (field: keyof Workspace, saved: string) => (previous instanceof HTMLFormElement ? valueOf(previous, field) || saved : saved);
+    const name = inputField({ name: "name", label: "workspace.name", required: true, value: draft("name", workspace.name), readOnly: !editable });
+    const currency = selectField("default_currency", "workspace.currency", currencyOptions(locale), draft("default_currency", workspace.default_currency), !editable);
     const zone = selectField(
       "time_zone",
       "workspace.timeZone",
       timeZoneOptions(workspace.time_zone).map((value) => ({ value })),
-      workspace.time_zone,
+      draft("time_zone", workspace.time_zone),
       !editable,
     );
-    const country = selectField("default_phone_country", "workspace.phoneCountry", countryOptions(locale), workspace.default_phone_country, !editable);
+    const country = selectField("default_phone_country", "workspace.phoneCountry", countryOptions(locale), draft("default_phone_country", workspace.default_phone_country), !editable);
     const lang = selectField(
       "language",
       "workspace.language",
       languages.map((code) => ({ value: code, label: languageNames[code] })),
-      workspace.language,
+      draft("language", workspace.language),
       !editable,
     );
     const form = h("form", { class: "stack card-panel", "aria-labelledby": "workspace-title" }, formMessage(), name.row, currency.row, zone.row, country.row, lang.row);
