@@ -202,3 +202,32 @@ describe("the audit log", () => {
     expect(filtered.map((e) => e.action).sort()).toEqual(["member.added", "member.removed", "member.role_changed"]);
   });
 });
+
+describe("names beside ids", () => {
+  it("answers who invited and who acted by name", async () => {
+    const owner = await signUp();
+    await call("POST", "/api/v1/invitations", { token: owner.token, body: { email: uniqueEmail(), role: "viewer" } });
+    const invitations = await call("GET", "/api/v1/invitations", { token: owner.token });
+    expect(field<{ invited_by_name: string }[]>(invitations.json, "data")[0]?.invited_by_name).toBe("Ona Owner");
+    const key = await createApiKey(owner, "admin");
+    await call("PATCH", "/api/v1/workspace", { token: key.key, body: { name: "By key" } });
+    const entries = await auditOf(owner.token);
+    expect(entries.find((e) => e.action === "workspace.updated")).toMatchObject({ actor_type: "api_key", actor_name: "key admin" });
+    expect(entries.find((e) => e.action === "invitation.created")).toMatchObject({ actor_type: "user", actor_name: "Ona Owner" });
+  });
+
+  it("points a duplicate invitation at the email field", async () => {
+    const owner = await signUp();
+    const res = await call("POST", "/api/v1/invitations", { token: owner.token, body: { email: owner.email, role: "viewer" } });
+    const problem = expectProblem(res, 409, "already_member");
+    expect(field(problem, "errors")).toEqual([{ pointer: "/email", code: "already_member", detail: expect.any(String) }]);
+  });
+
+  it("refuses reserved region codes as a phone country", async () => {
+    const owner = await signUp();
+    for (const code of ["ZZ", "EU", "UN", "QO", "XA"]) {
+      expectProblem(await call("PATCH", "/api/v1/workspace", { token: owner.token, body: { default_phone_country: code } }), 422);
+    }
+    expect((await call("PATCH", "/api/v1/workspace", { token: owner.token, body: { default_phone_country: "XK" } })).status).toBe(200);
+  });
+});

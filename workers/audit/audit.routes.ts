@@ -10,11 +10,14 @@ import type { auditLog } from "../db/schema";
 
 const storedDiff = z.object({ before: z.record(z.string(), z.unknown()).nullable(), after: z.record(z.string(), z.unknown()).nullable() });
 
-function toAuditEntry(row: typeof auditLog.$inferSelect): AuditEntry {
+type AuditRow = { entry: typeof auditLog.$inferSelect; userName: string | null; apiKeyName: string | null };
+
+function toAuditEntry({ entry: row, userName, apiKeyName }: AuditRow): AuditEntry {
   return {
     id: row.id,
     actor_type: row.actorType,
     actor_id: row.actorId,
+    actor_name: userName ?? apiKeyName,
     action: row.action,
     entity_type: row.entityType,
     entity_id: row.entityId,
@@ -38,6 +41,6 @@ export const auditRoutes = createRouter().openapi(
   async (c) => {
     const { limit, cursor, entity_type, entity_id } = c.req.valid("query");
     const rows = await listAuditEntries(c.var.db, c.var.principal.workspaceId, { limit, afterId: idCursor(cursor), entityType: entity_type, entityId: entity_id });
-    return c.json(toPage(rows, limit, (row) => [row.id], toAuditEntry), 200);
+    return c.json(toPage(rows, limit, (row) => [row.entry.id], toAuditEntry), 200);
   },
 );

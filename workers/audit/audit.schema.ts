@@ -7,6 +7,7 @@ export const AuditEntrySchema = z
     id: z.string(),
     actor_type: z.enum(["user", "api_key", "system"]),
     actor_id: z.string().nullable(),
+    actor_name: z.string().nullable().openapi({ description: "The person's or API key's current name; null for the system." }),
     action: z.string(),
     entity_type: z.string(),
     entity_id: z.string(),

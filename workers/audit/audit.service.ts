@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
-import { auditLog } from "../db/schema";
+import { apiKeys, auditLog, users } from "../db/schema";
 import type { ServiceContext } from "../lib/service-context";
 import { diffSnapshots, type Snapshot } from "./diff";
 
@@ -40,8 +40,10 @@ export async function listAuditEntries(
   if (options.entityId) conditions.push(eq(auditLog.entityId, options.entityId));
   if (options.afterId) conditions.push(lt(auditLog.id, options.afterId));
   return db
-    .select()
+    .select({ entry: auditLog, userName: users.name, apiKeyName: apiKeys.name })
     .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .leftJoin(apiKeys, eq(apiKeys.id, auditLog.actorId))
     .where(and(...conditions))
     .orderBy(desc(auditLog.id))
     .limit(options.limit + 1);

@@ -56,7 +56,10 @@ async function issueSession(db: Database, config: TokenConfig, user: UserRow, wo
 
 export async function signup(db: Database, config: TokenConfig, input: SignupInput, context: { now: number; requestId: string | null }) {
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
-  if (taken) throw problems.conflict("email_taken", "An account with this email already exists. Sign in instead.");
+  const emailTaken = problems.conflict("email_taken", "An account with this email already exists. Sign in instead.", {
+    errors: [{ pointer: "/email", code: "email_taken", detail: "An account with this email already exists. Sign in instead." }],
+  });
+  if (taken) throw emailTaken;
   const now = context.now;
   const language: Language = input.language ?? "en";
   const timeZone = input.time_zone ?? "UTC";
@@ -83,7 +86,6 @@ export async function signup(db: Database, config: TokenConfig, input: SignupInp
   };
   const membershipId = newId("membership", now);
   const ctx: ServiceContext = { db, actor: { type: "user", id: user.id, workspaceId: workspace.id }, requestId: context.requestId, now };
-  const emailTaken = problems.conflict("email_taken", "An account with this email already exists. Sign in instead.");
   await db.batch([
     db.insert(workspaces).values(workspace),
     db.insert(users).values(user),

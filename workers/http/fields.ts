@@ -46,9 +46,16 @@ export const CurrencyField = z
 
 const regionNames = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
 
+// Codes that are reserved or user-assigned in ISO 3166-1 name no country (ZZ "Unknown Region",
+// EU, UN, QO, XA…), although Intl can name some of them. XK (Kosovo) is the one in common use.
+function isReservedRegion(code: string): boolean {
+  if (code === "XK") return false;
+  return code === "AA" || code === "ZZ" || code === "EU" || code === "EZ" || code === "UN" || /^(Q[M-Z]|X[A-Z])$/.test(code);
+}
+
 // zod runs every check even after the first fails, so this one must cope with any string.
 function isKnownRegion(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code)) return false;
+  if (!/^[A-Z]{2}$/.test(code) || isReservedRegion(code)) return false;
   try {
     return regionNames.of(code) !== undefined;
   } catch {

@@ -21,7 +21,7 @@ export const ProblemSchema = z
     code: z.string(),
     request_id: z.string(),
     errors: z
-      .array(z.object({ pointer: z.string().optional(), parameter: z.string().optional(), detail: z.string() }))
+      .array(z.object({ pointer: z.string().optional(), parameter: z.string().optional(), code: z.string().optional(), detail: z.string() }))
       .optional(),
   })
   .passthrough()

@@ -6,6 +6,8 @@ export type FieldError = {
   pointer?: string;
   /** Name of the query, path or header parameter, for everything else. */
   parameter?: string;
+  /** Stable machine-readable reason (zod's issue code, or ours), for clients that translate. */
+  code?: string;
   detail: string;
 };
 
@@ -91,8 +93,8 @@ export const problems = {
       detail: `${method} is not allowed here; use ${allowed.join(", ")}.`,
       headers: { allow: allowed.join(", ") },
     }),
-  conflict: (code: string, detail: string, extensions?: Record<string, unknown>) =>
-    new ProblemError({ status: 409, code, title: "Conflict", detail, ...(extensions ? { extensions } : {}) }),
+  conflict: (code: string, detail: string, options: { extensions?: Record<string, unknown>; errors?: FieldError[] } = {}) =>
+    new ProblemError({ status: 409, code, title: "Conflict", detail, ...options }),
   gone: (code: string, detail: string) => new ProblemError({ status: 410, code, title: "Gone", detail }),
   preconditionFailed: (currentVersion: number) =>
     new ProblemError({

@@ -17,12 +17,15 @@ describe("fieldErrorsFrom", () => {
     const result = schema.safeParse({ email: "x", tags: [1] });
     expect(result.success).toBe(false);
     if (result.success) return;
-    expect(fieldErrorsFrom(result.error, "json").map((e) => e.pointer)).toEqual(["/email", "/tags/0"]);
+    expect(fieldErrorsFrom(result.error, "json").map((e) => [e.pointer, e.code])).toEqual([
+      ["/email", "invalid_email"],
+      ["/tags/0", "invalid_type"],
+    ]);
   });
 
   it("names the parameter for query strings", () => {
     const result = z.object({ limit: z.number() }).safeParse({ limit: "x" });
     if (result.success) throw new Error("expected failure");
-    expect(fieldErrorsFrom(result.error, "query")).toEqual([{ parameter: "limit", detail: expect.any(String) }]);
+    expect(fieldErrorsFrom(result.error, "query")).toEqual([{ parameter: "limit", code: "invalid_type", detail: expect.any(String) }]);
   });
 });

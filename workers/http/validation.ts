@@ -15,8 +15,9 @@ export function toPointer(path: readonly PropertyKey[]): string {
 export function fieldErrorsFrom(error: ZodError, target: string): FieldError[] {
   return error.issues.map((issue) => {
     const detail = issue.message;
-    if (target === "json") return { pointer: toPointer(issue.path), detail };
-    return { parameter: issue.path.map(String).join(".") || target, detail };
+    const code = issue.code === "invalid_format" && "format" in issue ? `invalid_${String(issue.format)}` : issue.code;
+    if (target === "json") return { pointer: toPointer(issue.path), code, detail };
+    return { parameter: issue.path.map(String).join(".") || target, code, detail };
   });
 }
 

@@ -13,6 +13,7 @@ export const InvitationSchema = z
     role: z.enum(assignableRoles),
     status: z.enum(invitationStatuses),
     invited_by: z.string(),
+    invited_by_name: z.string().nullable(),
     created_at: TimestampField,
     expires_at: TimestampField,
   })

@@ -26,13 +26,14 @@ function assignable(role: InvitationRow["role"]): AssignableRole {
   return role === "owner" ? "admin" : role;
 }
 
-export function toInvitation(row: InvitationRow, now: number): Invitation {
+export function toInvitation(row: InvitationRow, now: number, inviterName: string | null): Invitation {
   return {
     id: row.id,
     email: row.email,
     role: assignable(row.role),
     status: statusOf(row, now),
     invited_by: row.invitedBy,
+    invited_by_name: inviterName,
     created_at: isoTime(row.createdAt),
     expires_at: isoTime(row.expiresAt),
   };
@@ -42,8 +43,9 @@ export async function listInvitations(db: Database, workspaceId: string, options
   const conditions = [eq(invitations.workspaceId, workspaceId)];
   if (options.beforeId) conditions.push(lt(invitations.id, options.beforeId));
   return db
-    .select()
+    .select({ invitation: invitations, inviterName: users.name })
     .from(invitations)
+    .leftJoin(users, eq(users.id, invitations.invitedBy))
     .where(and(...conditions))
     .orderBy(desc(invitations.id))
     .limit(options.limit + 1);
@@ -57,7 +59,10 @@ export async function createInvitation(ctx: ServiceContext, input: { email: stri
     .where(and(eq(memberships.workspaceId, ctx.actor.workspaceId), eq(users.email, input.email)))
     .limit(1);
   if (alreadyMember) {
-    throw problems.conflict("already_member", "This person is already a member of the workspace.", { existing_id: alreadyMember.id });
+    throw problems.conflict("already_member", "This person is already a member of the workspace.", {
+      extensions: { existing_id: alreadyMember.id },
+      errors: [{ pointer: "/email", code: "already_member", detail: "This person is already a member of the workspace." }],
+    });
   }
   const token = randomToken(32);
   const row: InvitationRow = {
@@ -76,7 +81,8 @@ export async function createInvitation(ctx: ServiceContext, input: { email: stri
     ctx.db.insert(invitations).values(row),
     auditInsert(ctx, { action: "invitation.created", entityType: "invitation", entityId: row.id, before: null, after: { email: row.email, role: row.role } }),
   ]);
-  return { ...toInvitation(row, ctx.now), token, invite_url: `${appOrigin}/invite/${token}` };
+  const [inviter] = ctx.actor.id ? await ctx.db.select({ name: users.name }).from(users).where(eq(users.id, ctx.actor.id)).limit(1) : [];
+  return { ...toInvitation(row, ctx.now, inviter?.name ?? null), token, invite_url: `${appOrigin}/invite/${token}` };
 }
 
 export async function revokeInvitation(ctx: ServiceContext, invitationId: string) {
@@ -139,11 +145,11 @@ export async function acceptInvitation(
       .from(memberships)
       .where(and(eq(memberships.workspaceId, invitation.workspaceId), eq(memberships.userId, userId)))
       .limit(1);
-    if (member) throw problems.conflict("already_member", "You are already a member of this workspace.", { existing_id: member.id });
+    if (member) throw problems.conflict("already_member", "You are already a member of this workspace.", { extensions: { existing_id: member.id } });
   } else {
     const errors = [];
-    if (!input.name) errors.push({ pointer: "/name", detail: "Enter your name." });
-    if (input.password.length < 10) errors.push({ pointer: "/password", detail: "Use at least 10 characters." });
+    if (!input.name) errors.push({ pointer: "/name", code: "required", detail: "Enter your name." });
+    if (input.password.length < 10) errors.push({ pointer: "/password", code: "too_small", detail: "Use at least 10 characters." });
     if (errors.length > 0) throw problems.validation(errors);
     userId = newId("user", context.now);
     const [workspace] = await db.select().from(workspaces).where(eq(workspaces.id, invitation.workspaceId)).limit(1);

@@ -103,7 +103,7 @@ export const teamRoutes = createRouter()
       const { limit, cursor } = c.req.valid("query");
       const rows = await listInvitations(c.var.db, c.var.principal.workspaceId, { limit, beforeId: idCursor(cursor) });
       const now = Date.now();
-      return c.json(toPage(rows, limit, (row) => [row.id], (row) => toInvitation(row, now)), 200);
+      return c.json(toPage(rows, limit, (row) => [row.invitation.id], (row) => toInvitation(row.invitation, now, row.inviterName)), 200);
     },
   )
   .openapi(

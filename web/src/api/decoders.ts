@@ -60,6 +60,7 @@ const invitationFields = {
   role: assignableRole,
   status: oneOf(["pending", "accepted", "revoked", "expired"] as const),
   invited_by: string,
+  invited_by_name: nullable(string),
   created_at: string,
   expires_at: string,
 };
@@ -91,6 +92,7 @@ export const decodeAuditEntry: Decoder<AuditEntry> = object({
   id: string,
   actor_type: oneOf(["user", "api_key", "system"] as const),
   actor_id: nullable(string),
+  actor_name: nullable(string),
   action: string,
   entity_type: string,
   entity_id: string,

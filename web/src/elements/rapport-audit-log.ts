@@ -9,7 +9,9 @@ import { announceText } from "../ui/status";
 
 function actorOf(entry: AuditEntry): string {
   if (entry.actor_type === "system") return t("audit.actorSystem");
-  return t(entry.actor_type === "user" ? "audit.actorUser" : "audit.actorKey", { id: entry.actor_id ?? "?" });
+  // A person is shown by name; the id only when the account no longer exists.
+  if (entry.actor_type === "user" && entry.actor_name) return entry.actor_name;
+  return t(entry.actor_type === "user" ? "audit.actorUser" : "audit.actorKey", { id: entry.actor_name ?? entry.actor_id ?? "?" });
 }
 
 /** The workspace's audit trail, newest first, one cursor page at a time. */

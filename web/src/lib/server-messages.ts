@@ -1,7 +1,8 @@
 import type { MessageKey } from "../i18n/en";
 
-// The API's field errors carry English text but no per-field code, so the client recognises the
-// messages it knows and shows them in the reader's language; anything else is shown as sent.
+// The API's field errors carry English text and zod's issue code; the code alone is too coarse to
+// pick words (too_small covers names and passwords alike), so the client recognises the messages
+// it knows and shows them in the reader's language; anything else is shown as sent.
 const fieldMessages: Record<string, MessageKey> = {
   "Enter a valid email address.": "field.email",
   "Enter a name.": "field.name",
