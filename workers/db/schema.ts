@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Every timestamp is UTC epoch milliseconds; every id is a prefixed sortable random string
@@ -171,4 +172,169 @@ export const loginFailures = sqliteTable(
   (t) => [index("login_failures_subject_idx").on(t.subjectHash, t.at)],
 );
 
-export const schemaTables = { workspaces, users, memberships, invitations, refreshTokens, apiKeys, auditLog, idempotencyKeys, loginFailures };
+
+
+// ---- Contacts and companies ---------------------------------------------------------------
+
+export const lifecycleStages = ["subscriber", "lead", "marketing_qualified", "sales_qualified", "opportunity", "customer", "evangelist", "other"] as const;
+export type LifecycleStage = (typeof lifecycleStages)[number];
+
+export const consentStatuses = ["granted", "denied", "unknown"] as const;
+export type ConsentStatus = (typeof consentStatuses)[number];
+
+export const companySizeBands = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+"] as const;
+export type CompanySizeBand = (typeof companySizeBands)[number];
+
+// Live rows only: every list index skips soft-deleted records.
+const live = sql`deleted_at IS NULL`;
+
+export const companies = sqliteTable(
+  "companies",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    // Folded (lower case, no diacritics) for sorting and prefix lookups.
+    nameSort: text("name_sort").notNull(),
+    domain: text("domain"),
+    industry: text("industry"),
+    sizeBand: text("size_band", { enum: companySizeBands }),
+    annualRevenue: integer("annual_revenue"),
+    annualRevenueCurrency: text("annual_revenue_currency"),
+    phone: text("phone"),
+    phoneRaw: text("phone_raw"),
+    website: text("website"),
+    address: text("address"),
+    city: text("city"),
+    country: text("country"),
+    ownerId: text("owner_id"),
+    tags: text("tags").notNull().default("[]"),
+    lastActivityAt: integer("last_activity_at"),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    uniqueIndex("companies_domain_unique").on(t.workspaceId, t.domain).where(sql`domain IS NOT NULL AND deleted_at IS NULL`),
+    index("companies_name_idx").on(t.workspaceId, t.nameSort, t.id).where(live),
+    index("companies_created_idx").on(t.workspaceId, t.createdAt, t.id).where(live),
+    index("companies_updated_idx").on(t.workspaceId, t.updatedAt, t.id).where(live),
+    index("companies_deleted_idx").on(t.workspaceId, t.deletedAt).where(sql`deleted_at IS NOT NULL`),
+  ],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    // Integer key of the contact's row in contacts_fts (FTS5 needs an integer rowid).
+    searchRowid: integer("search_rowid").notNull(),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    nameSort: text("name_sort").notNull(),
+    primaryEmail: text("primary_email"),
+    primaryPhone: text("primary_phone"),
+    companyId: text("company_id").references(() => companies.id),
+    jobTitle: text("job_title"),
+    lifecycleStage: text("lifecycle_stage", { enum: lifecycleStages }).notNull(),
+    leadStatus: text("lead_status"),
+    ownerId: text("owner_id"),
+    // JSON array, kept in step with contact_tags (which the tag filter uses) in the same batch.
+    tags: text("tags").notNull().default("[]"),
+    source: text("source"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    utmTerm: text("utm_term"),
+    utmContent: text("utm_content"),
+    referrer: text("referrer"),
+    landingPage: text("landing_page"),
+    firstSeenAt: integer("first_seen_at"),
+    lastSeenAt: integer("last_seen_at"),
+    city: text("city"),
+    country: text("country"),
+    timeZone: text("time_zone"),
+    language: text("language"),
+    birthday: text("birthday"),
+    consentStatus: text("consent_status", { enum: consentStatuses }).notNull().default("unknown"),
+    consentAt: integer("consent_at"),
+    consentSource: text("consent_source"),
+    consentLegalBasis: text("consent_legal_basis"),
+    lastActivityAt: integer("last_activity_at"),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    uniqueIndex("contacts_search_rowid_unique").on(t.searchRowid),
+    index("contacts_name_idx").on(t.workspaceId, t.nameSort, t.id).where(live),
+    index("contacts_created_idx").on(t.workspaceId, t.createdAt, t.id).where(live),
+    index("contacts_updated_idx").on(t.workspaceId, t.updatedAt, t.id).where(live),
+    index("contacts_activity_idx").on(t.workspaceId, t.lastActivityAt, t.id).where(live),
+    index("contacts_stage_idx").on(t.workspaceId, t.lifecycleStage, t.nameSort, t.id).where(live),
+    index("contacts_owner_idx").on(t.workspaceId, t.ownerId, t.nameSort, t.id).where(live),
+    index("contacts_company_idx").on(t.workspaceId, t.companyId, t.nameSort, t.id).where(live),
+    index("contacts_country_idx").on(t.workspaceId, t.country, t.nameSort, t.id).where(live),
+    index("contacts_consent_idx").on(t.workspaceId, t.consentStatus, t.nameSort, t.id).where(live),
+    index("contacts_deleted_idx").on(t.workspaceId, t.deletedAt).where(sql`deleted_at IS NOT NULL`),
+  ],
+);
+
+// Every email of a contact, normalised; the unique index is the duplicate check on every entry path.
+export const contactEmails = sqliteTable(
+  "contact_emails",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    email: text("email").notNull(),
+    contactId: text("contact_id").notNull().references(() => contacts.id),
+    isPrimary: integer("is_primary", { mode: "boolean" }).notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.email] }), index("contact_emails_contact_idx").on(t.contactId)],
+);
+
+export const contactPhones = sqliteTable(
+  "contact_phones",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    contactId: text("contact_id").notNull().references(() => contacts.id),
+    position: integer("position").notNull(),
+    e164: text("e164").notNull(),
+    raw: text("raw").notNull(),
+    label: text("label"),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.position] }), index("contact_phones_e164_idx").on(t.workspaceId, t.e164)],
+);
+
+export const contactTags = sqliteTable(
+  "contact_tags",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    tag: text("tag").notNull(),
+    contactId: text("contact_id").notNull().references(() => contacts.id),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.tag, t.contactId] }), index("contact_tags_contact_idx").on(t.contactId)],
+);
+
+export const consentRecords = sqliteTable(
+  "consent_records",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    contactId: text("contact_id").notNull().references(() => contacts.id),
+    status: text("status", { enum: consentStatuses }).notNull(),
+    source: text("source"),
+    legalBasis: text("legal_basis"),
+    actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("consent_records_contact_idx").on(t.workspaceId, t.contactId, t.id)],
+);
