@@ -86,6 +86,8 @@ CREATE TABLE `contacts` (
 	`name_sort` text NOT NULL,
 	`primary_email` text,
 	`primary_phone` text,
+	`emails` text DEFAULT '[]' NOT NULL,
+	`phones` text DEFAULT '[]' NOT NULL,
 	`company_id` text,
 	`job_title` text,
 	`lifecycle_stage` text NOT NULL,
@@ -126,7 +128,6 @@ CREATE UNIQUE INDEX `contacts_search_rowid_unique` ON `contacts` (`search_rowid`
 CREATE INDEX `contacts_name_idx` ON `contacts` (`workspace_id`,`name_sort`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `contacts_created_idx` ON `contacts` (`workspace_id`,`created_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `contacts_updated_idx` ON `contacts` (`workspace_id`,`updated_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
-CREATE INDEX `contacts_activity_idx` ON `contacts` (`workspace_id`,`last_activity_at`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `contacts_stage_idx` ON `contacts` (`workspace_id`,`lifecycle_stage`,`name_sort`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `contacts_owner_idx` ON `contacts` (`workspace_id`,`owner_id`,`name_sort`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint
 CREATE INDEX `contacts_company_idx` ON `contacts` (`workspace_id`,`company_id`,`name_sort`,`id`) WHERE deleted_at IS NULL;--> statement-breakpoint

@@ -12,3 +12,7 @@ CREATE VIRTUAL TABLE `contacts_fts` USING fts5(
   tokenize = "unicode61 remove_diacritics 2",
   prefix = '2 3 4'
 );
+--> statement-breakpoint
+-- Sorting by last activity: contacts never touched sort as 0, so the keyset runs on a non-null
+-- expression (drizzle-kit cannot generate expression indexes, hence here).
+CREATE INDEX `contacts_activity_idx` ON `contacts` (`workspace_id`, coalesce(`last_activity_at`, 0), `id`) WHERE deleted_at IS NULL;

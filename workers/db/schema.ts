@@ -238,6 +238,10 @@ export const contacts = sqliteTable(
     nameSort: text("name_sort").notNull(),
     primaryEmail: text("primary_email"),
     primaryPhone: text("primary_phone"),
+    // JSON copies of contact_emails / contact_phones in order, so reading a contact needs no join;
+    // the child tables carry the uniqueness and lookup indexes.
+    emails: text("emails").notNull().default("[]"),
+    phones: text("phones").notNull().default("[]"),
     companyId: text("company_id").references(() => companies.id),
     jobTitle: text("job_title"),
     lifecycleStage: text("lifecycle_stage", { enum: lifecycleStages }).notNull(),
@@ -277,7 +281,8 @@ export const contacts = sqliteTable(
     index("contacts_name_idx").on(t.workspaceId, t.nameSort, t.id).where(live),
     index("contacts_created_idx").on(t.workspaceId, t.createdAt, t.id).where(live),
     index("contacts_updated_idx").on(t.workspaceId, t.updatedAt, t.id).where(live),
-    index("contacts_activity_idx").on(t.workspaceId, t.lastActivityAt, t.id).where(live),
+    // contacts_activity_idx, on coalesce(last_activity_at, 0), is in 0002_contacts_search.sql:
+    // drizzle-kit cannot write expression indexes.
     index("contacts_stage_idx").on(t.workspaceId, t.lifecycleStage, t.nameSort, t.id).where(live),
     index("contacts_owner_idx").on(t.workspaceId, t.ownerId, t.nameSort, t.id).where(live),
     index("contacts_company_idx").on(t.workspaceId, t.companyId, t.nameSort, t.id).where(live),
