@@ -30,3 +30,27 @@ describe("picker options", () => {
     expect(timeZoneOptions("UTC")).toContain("UTC");
   });
 });
+
+describe("money", () => {
+  it("formats minor units in the reader's locale", async () => {
+    const { formatMoney } = await import("./format");
+    expect(formatMoney({ amount: 123450, currency: "EUR" }, "en-GB")).toBe("€1,234.50");
+    expect(formatMoney({ amount: 123450, currency: "EUR" }, "lt").replace(/\s/g, " ")).toBe("1 234,50 €");
+    expect(formatMoney({ amount: 1500, currency: "JPY" }, "en")).toBe("¥1,500");
+  });
+
+  it("reads typed amounts into minor units", async () => {
+    const { parseMoneyInput, moneyInputText } = await import("./format");
+    expect(parseMoneyInput("1 234,56", "EUR")).toBe(123456);
+    expect(parseMoneyInput("1,234.56", "EUR")).toBe(123456);
+    expect(parseMoneyInput("1.234.567", "EUR")).toBe(123456700);
+    expect(parseMoneyInput("2500000", "EUR")).toBe(250000000);
+    expect(parseMoneyInput("12,5", "EUR")).toBe(1250);
+    expect(parseMoneyInput("1500", "JPY")).toBe(1500);
+    expect(parseMoneyInput("€ 99", "EUR")).toBe(9900);
+    expect(parseMoneyInput("-5", "EUR")).toBeNull();
+    expect(parseMoneyInput("abc", "EUR")).toBeNull();
+    expect(parseMoneyInput("1.234", "EUR")).toBe(123400);
+    expect(moneyInputText({ amount: 123456, currency: "EUR" }, "lt")).toBe("1234,56");
+  });
+});

@@ -49,3 +49,60 @@ export function timeZoneOptions(current: string): string[] {
   const all = zones.includes("UTC") ? zones : [...zones, "UTC"];
   return all.includes(current) ? all : [...all, current].sort();
 }
+
+/** Decimal places of a currency (EUR 2, JPY 0, BHD 3), from Intl. */
+export function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** Money is stored in minor units; this shows it in the reader's locale ("1 234,50 €" in lt). */
+export function formatMoney(money: { amount: number; currency: string }, locale: string): string {
+  const digits = currencyDigits(money.currency);
+  const major = money.amount / 10 ** digits;
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency: money.currency, maximumFractionDigits: digits }).format(major);
+  } catch {
+    return `${major.toFixed(digits)} ${money.currency}`;
+  }
+}
+
+export function formatNumber(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale).format(value);
+}
+
+/**
+ * Reads an amount typed in the reader's habits ("1 234,56", "1,234.56", "1234.5", "1.234,56")
+ * into minor units. The last separator followed by one or two digits (or the currency's places)
+ * is the decimal mark; every other space, dot, comma or apostrophe groups thousands.
+ */
+export function parseMoneyInput(text: string, currency: string): number | null {
+  const digits = currencyDigits(currency);
+  const cleaned = text.trim().replace(/[\s\u00a0\u202f']/g, "").replace(/[^\d.,-]/g, "");
+  if (cleaned === "" || /-/.test(cleaned)) return null;
+  const lastSeparator = Math.max(cleaned.lastIndexOf("."), cleaned.lastIndexOf(","));
+  let whole = cleaned;
+  let fraction = "";
+  if (lastSeparator >= 0) {
+    const after = cleaned.slice(lastSeparator + 1);
+    const isDecimal = after.length > 0 && after.length <= Math.max(digits, 2) && after.length !== 3;
+    if (isDecimal) {
+      whole = cleaned.slice(0, lastSeparator);
+      fraction = after;
+    }
+  }
+  whole = whole.replace(/[.,]/g, "");
+  if (!/^\d*$/.test(whole) || !/^\d*$/.test(fraction) || (whole === "" && fraction === "")) return null;
+  if (fraction.length > digits) return null;
+  const minor = Number(whole || "0") * 10 ** digits + Number(fraction.padEnd(digits, "0") || "0");
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
+/** The amount as the user would type it back in: major units, no grouping, locale decimal mark. */
+export function moneyInputText(money: { amount: number; currency: string }, locale: string): string {
+  const digits = currencyDigits(money.currency);
+  return new Intl.NumberFormat(locale, { useGrouping: false, minimumFractionDigits: 0, maximumFractionDigits: digits }).format(money.amount / 10 ** digits);
+}
