@@ -1,0 +1,550 @@
+// Demo and benchmark data: fills a local D1 database (the SQLite file Miniflare keeps under
+// <persist>/v3/d1) with realistic, deterministic records for the five markets. Rows are written
+// exactly as the API's services write them (workers/contacts/contact.service.ts), using the
+// worker's own pure helpers, in one transaction with prepared statements. No audit entries are
+// written for seeded rows: they were not changed by anyone through the API.
+//
+// Bundled with esbuild and run by test/seed/run.mjs (CLI) or test/bench/run.mjs.
+import { randomBytes } from "node:crypto";
+import { DatabaseSync } from "node:sqlite";
+import { hashPassword } from "../../workers/auth/password";
+import { newId, type IdKind } from "../../workers/db/ids";
+import { companySizeBands, lifecycleStages, type LifecycleStage } from "../../workers/db/schema";
+import { contactNameSort, fold, normalizeDomain, normalizePhone, normalizeTags, searchDocument, type NormalizedPhone } from "../../workers/contacts/normalize";
+import {
+  asciiSlug,
+  companyTags,
+  contactTags,
+  industries,
+  landingPages,
+  leadStatuses,
+  markets,
+  referrers,
+  sources,
+  utmCampaigns,
+  utmMediums,
+  utmSources,
+  type City,
+  type Market,
+} from "./data";
+
+export type SeedOptions = {
+  /** The D1 SQLite file to fill (migrations already applied). */
+  dbFile: string;
+  contacts: number;
+  companies: number;
+  seed: number;
+  email?: string | undefined;
+  password?: string | undefined;
+  /** End of the seeded history, epoch ms; records are created over the three years before it. */
+  now: number;
+  log?: (line: string) => void;
+};
+
+export type SeedResult = {
+  email: string;
+  password: string;
+  workspaceId: string;
+  workspaceName: string;
+  members: { userId: string; email: string; name: string; role: string }[];
+  counts: Record<string, number>;
+  seconds: number;
+};
+
+// ---- deterministic randomness ------------------------------------------------------------------
+
+/** mulberry32: small, fast, good enough for test data; the same seed always gives the same stream. */
+export function prng(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  function pick<T>(items: readonly T[]): T {
+    const item = items[int(items.length)];
+    if (item === undefined) throw new Error("pick from an empty list");
+    return item;
+  }
+  const chance = (p: number) => next() < p;
+  const digits = (n: number) => {
+    let out = "";
+    for (let i = 0; i < n; i++) out += String(int(10));
+    return out;
+  };
+  function weighted<T>(entries: readonly (readonly [T, number])[]): T {
+    const total = entries.reduce((sum, [, w]) => sum + w, 0);
+    let r = next() * total;
+    for (const [value, w] of entries) {
+      r -= w;
+      if (r < 0) return value;
+    }
+    return entries[entries.length - 1]![0];
+  }
+  return { next, int, pick, chance, digits, weighted };
+}
+type Rng = ReturnType<typeof prng>;
+
+const idAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/** The worker's newId (prefix and time part) with the random part drawn from the seeded stream. */
+function seededId(rng: Rng, kind: IdKind, at: number): string {
+  const base = newId(kind, at);
+  let random = "";
+  for (let i = 0; i < 16; i++) random += idAlphabet[rng.int(32)];
+  return base.slice(0, base.length - 16) + random;
+}
+
+// ---- phones ----------------------------------------------------------------------------------
+
+// The workspace's default phone country: what the API parses every number with.
+const workspacePhoneCountry = "LT";
+
+type PhoneFormat = (rng: Rng) => string;
+
+function group(digits: string, sizes: number[], sep = " "): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    parts.push(digits.slice(at, at + size));
+    at += size;
+  }
+  if (at < digits.length) parts.push(digits.slice(at));
+  return parts.filter(Boolean).join(sep);
+}
+
+// Mobile numbers as people type them. Numbers outside Lithuania carry their country code, as
+// they must in a workspace whose default phone country is LT.
+const mobileFormats: Record<string, PhoneFormat> = {
+  LT: (rng) => {
+    const n = `6${rng.digits(7)}`; // 6xx xxxxx
+    return rng.pick([
+      `8 ${group(n, [3, 5])}`,
+      `+370 ${group(n, [3, 5])}`,
+      `8${n}`,
+      `+370${n}`,
+      `8-${group(n, [3, 5], "-")}`,
+      `(8 ${n.slice(0, 3)}) ${n.slice(3)}`,
+    ]);
+  },
+  LV: (rng) => {
+    const n = `2${rng.digits(7)}`;
+    return rng.pick([`+371 ${group(n, [2, 3, 3])}`, `+371 ${n}`, `00371 ${n}`, `+371${n}`]);
+  },
+  SI: (rng) => {
+    const n = `${rng.pick(["31", "40", "41", "51", "64", "68", "70"])}${rng.digits(6)}`;
+    return rng.pick([`+386 ${group(n, [2, 3, 3])}`, `+386 ${n}`, `00386 ${group(n, [2, 3, 3])}`]);
+  },
+  RU: (rng) => {
+    const n = `9${rng.pick(["03", "05", "10", "15", "16", "26", "85", "99"])}${rng.digits(7)}`;
+    return rng.pick([`+7 ${n.slice(0, 3)} ${n.slice(3, 6)}-${n.slice(6, 8)}-${n.slice(8)}`, `+7 (${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6, 8)}-${n.slice(8)}`, `+7${n}`]);
+  },
+  GB: (rng) => {
+    const n = `7${rng.pick(["4", "5", "7", "8", "9"])}${rng.digits(8)}`;
+    return rng.pick([`+44 ${group(n, [4, 6])}`, `+44 ${n}`, `0044 ${group(n, [4, 6])}`]);
+  },
+  IE: (rng) => {
+    const n = `8${rng.pick(["3", "5", "6", "7", "9"])}${rng.digits(7)}`;
+    return rng.pick([`+353 ${group(n, [2, 3, 4])}`, `+353${n}`]);
+  },
+  US: (rng) => {
+    const area = rng.pick(["212", "415", "617", "312", "206", "646", "718"]);
+    const exchange = `${2 + rng.int(8)}${rng.digits(2)}`;
+    const line = rng.digits(4);
+    return rng.pick([`+1 (${area}) ${exchange}-${line}`, `+1 ${area}-${exchange}-${line}`, `+1${area}${exchange}${line}`]);
+  },
+};
+
+// Office numbers for companies.
+const landlineFormats: Record<string, PhoneFormat> = {
+  LT: (rng) => {
+    const n = `5${rng.pick(["2", "2", "2", "3"])}${rng.digits(6)}`;
+    return rng.pick([`8 5 ${group(n.slice(1), [3, 4])}`, `+370 5 ${group(n.slice(1), [3, 4])}`, `(8 5) ${n.slice(1)}`]);
+  },
+  LV: (rng) => `+371 67${rng.digits(6)}`,
+  SI: (rng) => `+386 1 ${group(`${2 + rng.int(6)}${rng.digits(6)}`, [3, 2, 2])}`,
+  RU: (rng) => `+7 495 ${rng.pick(["2", "6", "7", "9"])}${rng.digits(2)}-${rng.digits(2)}-${rng.digits(2)}`,
+  GB: (rng) => `+44 20 ${rng.pick(["7", "3", "8"])}${rng.digits(3)} ${rng.digits(4)}`,
+  IE: (rng) => `+353 1 ${rng.pick(["4", "6", "8"])}${rng.digits(2)} ${rng.digits(4)}`,
+  US: (rng) => `+1 (212) ${2 + rng.int(8)}${rng.digits(2)}-${rng.digits(4)}`,
+};
+
+type Phone = { raw: string; normalized: NormalizedPhone };
+
+/** A number that the API would accept, as typed; every candidate is checked with the worker's normalizePhone. */
+function phoneFor(rng: Rng, country: string, formats: Record<string, PhoneFormat>): Phone {
+  const format = formats[country];
+  if (!format) throw new Error(`no phone format for ${country}`);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const raw = format(rng);
+    const normalized = normalizePhone(raw, workspacePhoneCountry);
+    if (normalized) return { raw, normalized };
+  }
+  throw new Error(`could not generate a valid ${country} phone in 50 attempts`);
+}
+
+// ---- helpers -----------------------------------------------------------------------------------
+
+const day = 24 * 60 * 60 * 1000;
+const year = 365 * day;
+
+function marketOf(rng: Rng): Market {
+  return rng.weighted(markets.map((m) => [m, m.weight] as const));
+}
+
+function uniqueIn(taken: Set<string>, base: string, make: (n: number) => string): string {
+  if (!taken.has(base)) {
+    taken.add(base);
+    return base;
+  }
+  for (let n = 2; ; n++) {
+    const candidate = make(n);
+    if (!taken.has(candidate)) {
+      taken.add(candidate);
+      return candidate;
+    }
+  }
+}
+
+const tldByCountry: Record<string, string> = { LT: "lt", LV: "lv", SI: "si", RU: "ru", GB: "co.uk", IE: "ie", US: "com" };
+
+const stageWeights: readonly (readonly [LifecycleStage, number])[] = [
+  ["subscriber", 20],
+  ["lead", 30],
+  ["marketing_qualified", 12],
+  ["sales_qualified", 8],
+  ["opportunity", 8],
+  ["customer", 17],
+  ["evangelist", 2],
+  ["other", 3],
+];
+if (stageWeights.length !== lifecycleStages.length) throw new Error("every lifecycle stage needs a weight");
+
+const revenueBySize: Record<string, [number, number]> = {
+  "1-10": [50_000, 1_000_000],
+  "11-50": [500_000, 8_000_000],
+  "51-200": [3_000_000, 40_000_000],
+  "201-500": [20_000_000, 120_000_000],
+  "501-1000": [60_000_000, 300_000_000],
+  "1001-5000": [200_000_000, 1_500_000_000],
+  "5001+": [1_000_000_000, 20_000_000_000],
+};
+
+type Member = { userId: string; email: string; name: string; role: "owner" | "admin" | "member"; market: Market["code"] };
+
+type CompanyRecord = { id: string; name: string; domain: string | null; market: Market; city: City; createdAt: number };
+
+// ---- the seed ----------------------------------------------------------------------------------
+
+export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
+  const started = performance.now();
+  const log = options.log ?? (() => {});
+  const rng = prng(options.seed);
+  const email = (options.email ?? "demo@rapport.test").trim().toLowerCase();
+  const password = options.password ?? randomBytes(12).toString("base64url");
+  if (password.length < 10) throw new Error("--password needs at least 10 characters (the API's rule).");
+  const domain = email.split("@")[1] ?? "rapport.test";
+
+  const db = new DatabaseSync(options.dbFile);
+  const hasContacts = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'contacts'").get() as { n: number };
+  if (hasContacts.n !== 1) throw new Error(`${options.dbFile} has no contacts table: are the migrations applied?`);
+
+  const end = options.now;
+  const start = end - 3 * year;
+  const workspaceCreatedAt = start - 7 * day;
+  const workspaceId = seededId(rng, "workspace", workspaceCreatedAt);
+  const workspaceName = `Baltic Demo Sales (seed ${options.seed})`;
+
+  const memberSpecs: Omit<Member, "userId">[] = [
+    { email, name: "Demo Owner", role: "owner", market: "en" },
+    { email: `ruta.kazlauskiene@${domain}`, name: "Rūta Kazlauskienė", role: "admin", market: "lt" },
+    { email: `janis.berzins@${domain}`, name: "Jānis Bērziņš", role: "member", market: "lv" },
+    { email: `anze.kosir@${domain}`, name: "Anže Košir", role: "member", market: "sl" },
+    { email: `olga.smirnova@${domain}`, name: "Ольга Смирнова", role: "member", market: "ru" },
+    { email: `emma.walsh@${domain}`, name: "Emma Walsh", role: "member", market: "en" },
+  ];
+  const taken = db.prepare(`SELECT email FROM users WHERE email IN (${memberSpecs.map(() => "?").join(",")})`).all(...memberSpecs.map((m) => m.email)) as { email: string }[];
+  if (taken.length > 0) {
+    db.close();
+    throw new Error(
+      `This database already has users ${taken.map((t) => t.email).join(", ")} (seeded before?). ` +
+        "Pass --email with another address (its domain names the other members), or seed a fresh --persist-to folder.",
+    );
+  }
+
+  const passwordHash = await hashPassword(password);
+  const members: Member[] = memberSpecs.map((spec) => ({ ...spec, userId: seededId(rng, "user", workspaceCreatedAt) }));
+  const owners = members; // every member owns records
+  const ownerFor = (market: Market["code"]) => {
+    // Most records belong to the member who works that market; the rest are spread.
+    const local = owners.filter((m) => m.market === market);
+    return rng.chance(0.7) && local.length > 0 ? rng.pick(local) : rng.pick(owners);
+  };
+
+  db.exec("PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;");
+  const maxRowid = (db.prepare("SELECT coalesce(max(search_rowid), 0) AS n FROM contacts").get() as { n: number }).n;
+  const counts: Record<string, number> = {};
+  const bump = (table: string, n = 1) => {
+    counts[table] = (counts[table] ?? 0) + n;
+  };
+
+  db.exec("BEGIN");
+  try {
+    db.prepare("INSERT INTO workspaces (id, name, default_currency, time_zone, default_phone_country, language, version, created_at, updated_at) VALUES (?, ?, 'EUR', 'Europe/Vilnius', ?, 'en', 1, ?, ?)").run(
+      workspaceId,
+      workspaceName,
+      workspacePhoneCountry,
+      workspaceCreatedAt,
+      workspaceCreatedAt,
+    );
+    bump("workspaces");
+    const insertUser = db.prepare("INSERT INTO users (id, email, name, password_hash, language, time_zone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const insertMembership = db.prepare("INSERT INTO memberships (id, workspace_id, user_id, role, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)");
+    const languageOf: Record<string, string> = { lt: "lt", lv: "lv", sl: "sl", ru: "ru", en: "en" };
+    const zoneOf: Record<string, string> = { lt: "Europe/Vilnius", lv: "Europe/Riga", sl: "Europe/Ljubljana", ru: "Europe/Moscow", en: "Europe/Vilnius" };
+    members.forEach((member, index) => {
+      // Members join one minute apart, the owner first (sign-in picks the oldest membership).
+      const at = workspaceCreatedAt + index * 60_000;
+      insertUser.run(member.userId, member.email, member.name, passwordHash, languageOf[member.market] ?? "en", zoneOf[member.market] ?? "UTC", at, at);
+      insertMembership.run(seededId(rng, "membership", at), workspaceId, member.userId, member.role, at, at);
+      bump("users");
+      bump("memberships");
+    });
+
+    // ---- companies ----
+    const insertCompany = db.prepare(
+      `INSERT INTO companies (id, workspace_id, name, name_sort, domain, industry, size_band, annual_revenue, annual_revenue_currency,
+        phone, phone_raw, website, address, city, country, owner_id, tags, last_activity_at, created_by, updated_by, created_at, updated_at, version, deleted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 1, NULL)`,
+    );
+    const domains = new Set<string>();
+    const companiesByMarket = new Map<string, CompanyRecord[]>();
+    const companyStep = (end - start) / Math.max(1, options.companies);
+    for (let i = 0; i < options.companies; i++) {
+      const market = marketOf(rng);
+      const city = rng.pick(market.cities);
+      const word = rng.pick(market.companyWords);
+      const sector = rng.pick(market.companySectors);
+      const core = sector ? `${word} ${sector}` : word;
+      const name = rng.pick(market.legalForms)(core);
+      const createdAt = Math.floor(start + i * companyStep + rng.next() * companyStep * 0.9);
+      const id = seededId(rng, "company", createdAt);
+      let companyDomain: string | null = null;
+      if (rng.chance(0.85)) {
+        const slug = asciiSlug(core) || "company";
+        const tld = tldByCountry[city.country] ?? "com";
+        const candidate = uniqueIn(domains, `${slug}.${tld}`, (n) => `${slug}${n}.${tld}`);
+        companyDomain = normalizeDomain(candidate);
+        if (companyDomain === null) throw new Error(`generated an invalid domain ${candidate}`);
+      }
+      const sizeBand = rng.weighted(companySizeBands.map((band, index) => [band, [30, 30, 18, 10, 6, 4, 2][index] ?? 1] as const));
+      const [low, high] = revenueBySize[sizeBand] ?? [0, 0];
+      const revenue = rng.chance(0.75) ? Math.round((low + rng.next() * (high - low)) / 1000) * 1000 * 100 : null;
+      const phone = rng.chance(0.8) ? phoneFor(rng, city.country, landlineFormats) : null;
+      const owner = ownerFor(market.code);
+      const tags = normalizeTags(rng.chance(0.6) ? [rng.pick(companyTags), ...(rng.chance(0.3) ? [rng.pick(companyTags)] : [])] : []);
+      insertCompany.run(
+        id,
+        workspaceId,
+        name,
+        fold(name),
+        companyDomain,
+        rng.chance(0.9) ? rng.pick(industries) : null,
+        rng.chance(0.85) ? sizeBand : null,
+        revenue,
+        revenue === null ? null : "EUR",
+        phone?.normalized.e164 ?? null,
+        phone?.raw ?? null,
+        companyDomain && rng.chance(0.9) ? `https://www.${companyDomain}/` : null,
+        rng.chance(0.8) ? `${rng.pick(city.street)} ${1 + rng.int(120)}` : null,
+        city.name,
+        city.country,
+        owner.userId,
+        JSON.stringify(tags),
+        owner.userId,
+        owner.userId,
+        createdAt,
+        createdAt,
+      );
+      bump("companies");
+      const list = companiesByMarket.get(market.code) ?? [];
+      list.push({ id, name, domain: companyDomain, market, city, createdAt });
+      companiesByMarket.set(market.code, list);
+    }
+    log(`  ${options.companies.toLocaleString("en")} companies`);
+
+    // ---- contacts ----
+    const insertContact = db.prepare(
+      `INSERT INTO contacts (id, workspace_id, search_rowid, first_name, last_name, name_sort, primary_email, primary_phone, emails, phones,
+        company_id, job_title, lifecycle_stage, lead_status, owner_id, tags, source, utm_source, utm_medium, utm_campaign, utm_term, utm_content,
+        referrer, landing_page, first_seen_at, last_seen_at, city, country, time_zone, language, birthday,
+        consent_status, consent_at, consent_source, consent_legal_basis, last_activity_at, created_by, updated_by, created_at, updated_at, version, deleted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 1, NULL)`,
+    );
+    const insertEmail = db.prepare("INSERT INTO contact_emails (workspace_id, email, contact_id, is_primary, position) VALUES (?, ?, ?, ?, ?)");
+    const insertPhone = db.prepare("INSERT INTO contact_phones (workspace_id, contact_id, position, e164, raw, label) VALUES (?, ?, ?, ?, ?, ?)");
+    const insertTag = db.prepare("INSERT INTO contact_tags (workspace_id, tag, contact_id) VALUES (?, ?, ?)");
+    const insertConsent = db.prepare("INSERT INTO consent_records (id, workspace_id, contact_id, status, source, legal_basis, actor_type, actor_id, at) VALUES (?, ?, ?, ?, ?, ?, 'user', ?, ?)");
+    const insertFts = db.prepare("INSERT INTO contacts_fts (rowid, ws, name, email, phone, company) VALUES (?, ?, ?, ?, ?, ?)");
+
+    const emails = new Set<string>();
+    const contactStep = (end - start) / Math.max(1, options.contacts);
+    const progressEvery = Math.max(50_000, Math.ceil(options.contacts / 10));
+    for (let i = 0; i < options.contacts; i++) {
+      const createdAt = Math.floor(start + i * contactStep + rng.next() * contactStep * 0.9);
+      // ~70% work at a company created before them, mostly one in their own market.
+      let market = marketOf(rng);
+      let company: CompanyRecord | null = null;
+      if (rng.chance(0.7)) {
+        const pool = companiesByMarket.get(market.code) ?? [];
+        let count = 0;
+        let lo = 0;
+        let hi = pool.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (pool[mid]!.createdAt <= createdAt) lo = mid + 1;
+          else hi = mid;
+        }
+        count = lo;
+        if (count > 0) company = pool[rng.int(count)] ?? null;
+      }
+      if (company) market = company.market;
+      const city = company && rng.chance(0.8) ? company.city : rng.pick(market.cities);
+      const female = rng.chance(0.5);
+      const firstName = rng.pick(female ? market.femaleFirst : market.maleFirst);
+      const lastPair = rng.pick(market.surnames);
+      const lastName = female ? lastPair[1] : lastPair[0];
+
+      // Emails: at work (the company's domain) or a free mailbox; 5% have none, 10% have two.
+      const contactEmails: string[] = [];
+      if (rng.chance(0.95)) {
+        const first = asciiSlug(firstName);
+        const last = asciiSlug(lastName);
+        const local = rng.weighted([
+          [`${first}.${last}`, 50],
+          [`${first.slice(0, 1)}${last}`, 20],
+          [`${first}`, 10],
+          [`${first}${last}`, 10],
+          [`${first}.${last}${1960 + rng.int(45)}`, 10],
+        ] as const);
+        const mailDomain = company?.domain && rng.chance(0.75) ? company.domain : rng.pick(market.freeMail);
+        contactEmails.push(uniqueIn(emails, `${local}@${mailDomain}`, (n) => `${local}${n}@${mailDomain}`));
+        if (rng.chance(0.1)) {
+          const other = mailDomain === company?.domain || !company?.domain ? rng.pick(market.freeMail) : company.domain;
+          const second = `${first}.${last}@${other}`;
+          if (!emails.has(second)) {
+            emails.add(second);
+            contactEmails.push(second);
+          }
+        }
+      }
+      // Phones: 80% a mobile, 10% also an office line.
+      const phones: { e164: string; raw: string; label: string | null }[] = [];
+      const national: NormalizedPhone[] = [];
+      if (rng.chance(0.8)) {
+        const mobile = phoneFor(rng, city.country, mobileFormats);
+        phones.push({ e164: mobile.normalized.e164, raw: mobile.raw, label: rng.chance(0.5) ? "mobile" : null });
+        if (rng.chance(0.1)) {
+          const office = phoneFor(rng, city.country, landlineFormats);
+          if (office.normalized.e164 !== mobile.normalized.e164) phones.push({ e164: office.normalized.e164, raw: office.raw, label: "work" });
+        }
+        for (const phone of phones) {
+          // As the service indexes them: the stored E.164 re-parsed in the workspace's country.
+          national.push(normalizePhone(phone.e164, workspacePhoneCountry) ?? { e164: phone.e164, national: phone.e164.replace(/^\+/, "") });
+        }
+      }
+
+      const id = seededId(rng, "contact", createdAt);
+      const searchRowid = maxRowid + i + 1;
+      const owner = ownerFor(market.code);
+      const stage = rng.weighted(stageWeights);
+      const leadStatus = stage === "lead" || stage === "marketing_qualified" || stage === "sales_qualified" ? rng.pick(leadStatuses) : rng.chance(0.1) ? rng.pick(leadStatuses) : null;
+      const tags = normalizeTags(rng.chance(0.6) ? Array.from({ length: 1 + rng.int(3) }, () => rng.pick(contactTags)) : []);
+      const source = rng.chance(0.7) ? rng.pick(sources) : null;
+      const tracked = (source === "website" || source === "form") && rng.chance(0.8);
+      const consentStatus = rng.weighted([
+        ["unknown", 50],
+        ["granted", 40],
+        ["denied", 10],
+      ] as const);
+      const consentSource = consentStatus === "unknown" ? null : rng.pick(["web form", "event sign-up", "import", "phone call"]);
+      const legalBasis = consentStatus === "granted" ? "consent (GDPR art. 6(1)(a))" : consentStatus === "denied" ? rng.pick(["objection (GDPR art. 21)", "withdrawn consent"]) : null;
+      const birthday = rng.chance(0.3) ? `${1950 + rng.int(55)}-${String(1 + rng.int(12)).padStart(2, "0")}-${String(1 + rng.int(28)).padStart(2, "0")}` : null;
+      const primaryEmail = contactEmails[0] ?? null;
+      const primaryPhone = phones[0]?.e164 ?? null;
+
+      insertContact.run(
+        id,
+        workspaceId,
+        searchRowid,
+        firstName,
+        lastName,
+        contactNameSort({ firstName, lastName, email: primaryEmail, phone: primaryPhone }),
+        primaryEmail,
+        primaryPhone,
+        JSON.stringify(contactEmails),
+        JSON.stringify(phones),
+        company?.id ?? null,
+        rng.chance(0.75) ? rng.pick(market.jobTitles) : null,
+        stage,
+        leadStatus,
+        owner.userId,
+        JSON.stringify(tags),
+        source,
+        tracked ? rng.pick(utmSources) : null,
+        tracked ? rng.pick(utmMediums) : null,
+        tracked ? rng.pick(utmCampaigns) : null,
+        tracked && rng.chance(0.3) ? rng.pick(["crm", "sales crm", "crm for small business"]) : null,
+        tracked && rng.chance(0.2) ? rng.pick(["banner-a", "banner-b", "text-link"]) : null,
+        tracked ? rng.pick(referrers) : null,
+        tracked ? rng.pick(landingPages) : null,
+        city.name,
+        city.country,
+        city.timeZone,
+        market.language,
+        birthday,
+        consentStatus,
+        consentStatus === "unknown" ? null : createdAt,
+        consentSource,
+        legalBasis,
+        owner.userId,
+        owner.userId,
+        createdAt,
+        createdAt,
+      );
+      contactEmails.forEach((address, position) => insertEmail.run(workspaceId, address, id, position === 0 ? 1 : 0, position));
+      phones.forEach((phone, position) => insertPhone.run(workspaceId, id, position, phone.e164, phone.raw, phone.label));
+      for (const tag of tags) insertTag.run(workspaceId, tag, id);
+      if (consentStatus !== "unknown") {
+        insertConsent.run(seededId(rng, "consent", createdAt), workspaceId, id, consentStatus, consentSource, legalBasis, owner.userId, createdAt);
+        bump("consent_records");
+      }
+      const doc = searchDocument({ workspaceId, firstName, lastName, emails: contactEmails, phones: national, companyName: company?.name ?? null });
+      insertFts.run(searchRowid, doc.ws, doc.name, doc.email, doc.phone, doc.company);
+      bump("contacts");
+      bump("contact_emails", contactEmails.length);
+      bump("contact_phones", phones.length);
+      bump("contact_tags", tags.length);
+      if ((i + 1) % progressEvery === 0 && i + 1 < options.contacts) log(`  ${(i + 1).toLocaleString("en")} contacts…`);
+    }
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    db.close();
+    throw error;
+  }
+  db.exec("PRAGMA optimize");
+  db.close();
+  return {
+    email,
+    password,
+    workspaceId,
+    workspaceName,
+    members: members.map((m) => ({ userId: m.userId, email: m.email, name: m.name, role: m.role })),
+    counts,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
