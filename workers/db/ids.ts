@@ -11,6 +11,9 @@ export const idPrefixes = {
   tokenFamily: "fam",
   apiKey: "key",
   audit: "aud",
+  contact: "con",
+  company: "cmp",
+  consent: "cns",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -4,6 +4,7 @@ import { revokeUserSessions } from "../auth/refresh-token.service";
 import type { Database } from "../db/client";
 import { memberships, users, type Role } from "../db/schema";
 import { assertVersion } from "../http/etag";
+import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
 import { problems } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
@@ -64,15 +65,16 @@ export async function changeMemberRole(ctx: ServiceContext, membershipId: string
   assertVersion(expectedVersion, current.version);
   if (current.role === "owner") throw problems.unprocessable("owner_role_fixed", "Transfer ownership before changing the owner's role.");
   if (current.role === role) return toMember(current);
-  const [updated] = await ctx.db.batch([
-    ctx.db
-      .update(memberships)
-      .set({ role, version: current.version + 1, updatedAt: ctx.now })
-      .where(and(eq(memberships.id, current.id), eq(memberships.version, current.version)))
-      .returning({ id: memberships.id }),
-    auditInsert(ctx, { action: "member.role_changed", entityType: "member", entityId: current.id, before: { role: current.role }, after: { role } }),
-  ]);
-  if (updated.length === 0) throw problems.preconditionFailed((await getMember(ctx.db, ctx.actor.workspaceId, membershipId)).version);
+  await ctx.db
+    .batch([
+      versionGuard(ctx.db, memberships, current.id, current.version),
+      ctx.db.update(memberships).set({ role, version: current.version + 1, updatedAt: ctx.now }).where(eq(memberships.id, current.id)),
+      auditInsert(ctx, { action: "member.role_changed", entityType: "member", entityId: current.id, before: { role: current.role }, after: { role } }),
+    ])
+    .catch(async (error: unknown) => {
+      if (isVersionConflict(error)) throw problems.preconditionFailed((await getMember(ctx.db, ctx.actor.workspaceId, membershipId)).version);
+      throw error;
+    });
   return toMember({ ...current, role, version: current.version + 1 });
 }
 

@@ -3,6 +3,7 @@ import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { apiKeys, auditLog, idempotencyKeys, invitations, memberships, refreshTokens, workspaces } from "../db/schema";
 import { assertVersion } from "../http/etag";
+import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
 import { problems } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
@@ -49,29 +50,28 @@ export async function updateWorkspace(ctx: ServiceContext, patch: WorkspacePatch
     version: current.version + 1,
     updatedAt: ctx.now,
   };
-  const [updated] = await ctx.db.batch([
-    ctx.db
-      .update(workspaces)
-      .set({
-        name: next.name,
-        defaultCurrency: next.defaultCurrency,
-        timeZone: next.timeZone,
-        defaultPhoneCountry: next.defaultPhoneCountry,
-        language: next.language,
-        version: next.version,
-        updatedAt: next.updatedAt,
-      })
-      // The version in the WHERE clause closes the gap between the read above and this write.
-      .where(and(eq(workspaces.id, current.id), eq(workspaces.version, current.version)))
-      .returning(),
-    auditInsert(ctx, { action: "workspace.updated", entityType: "workspace", entityId: current.id, before: workspaceSnapshot(current), after: workspaceSnapshot(next) }),
-  ]);
-  const row = updated[0];
-  if (!row) {
-    const latest = await getWorkspaceRow(ctx.db, current.id);
-    throw problems.preconditionFailed(latest.version);
-  }
-  return toWorkspace(row);
+  await ctx.db
+    .batch([
+      versionGuard(ctx.db, workspaces, current.id, current.version),
+      ctx.db
+        .update(workspaces)
+        .set({
+          name: next.name,
+          defaultCurrency: next.defaultCurrency,
+          timeZone: next.timeZone,
+          defaultPhoneCountry: next.defaultPhoneCountry,
+          language: next.language,
+          version: next.version,
+          updatedAt: next.updatedAt,
+        })
+        .where(eq(workspaces.id, current.id)),
+      auditInsert(ctx, { action: "workspace.updated", entityType: "workspace", entityId: current.id, before: workspaceSnapshot(current), after: workspaceSnapshot(next) }),
+    ])
+    .catch(async (error: unknown) => {
+      if (isVersionConflict(error)) throw problems.preconditionFailed((await getWorkspaceRow(ctx.db, current.id)).version);
+      throw error;
+    });
+  return toWorkspace(next);
 }
 
 // Deleting a workspace erases everything it holds, the audit log included: after deletion
@@ -104,6 +104,8 @@ export async function transferOwnership(ctx: ServiceContext, currentOwnerMembers
   if (!owner || owner.role !== "owner") throw problems.forbidden("Only the owner can transfer ownership.");
   if (target.id === owner.id) throw problems.unprocessable("already_owner", "You already own this workspace.");
   await ctx.db.batch([
+    versionGuard(ctx.db, memberships, owner.id, owner.version),
+    versionGuard(ctx.db, memberships, target.id, target.version),
     ctx.db.update(memberships).set({ role: "admin", version: owner.version + 1, updatedAt: ctx.now }).where(eq(memberships.id, owner.id)),
     ctx.db.update(memberships).set({ role: "owner", version: target.version + 1, updatedAt: ctx.now }).where(eq(memberships.id, target.id)),
     auditInsert(ctx, { action: "member.role_changed", entityType: "member", entityId: owner.id, before: { role: "owner" }, after: { role: "admin" } }),

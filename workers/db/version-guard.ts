@@ -1,0 +1,21 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import { companies, contacts, memberships, workspaces } from "./schema";
+
+type Versioned = typeof workspaces | typeof memberships | typeof contacts | typeof companies;
+
+// D1 has no BEGIN/COMMIT, only batch(); a batch rolls back only when a statement fails. This
+// statement fails (NOT NULL on `version`) exactly when the row's version is no longer the one
+// the change was computed from, so the whole batch — the update, its child rows and its audit
+// entry — commits together or not at all. Put it first in the batch.
+export function versionGuard(db: Database, table: Versioned, id: string, expectedVersion: number) {
+  return db
+    .update(table)
+    .set({ version: sql<number>`NULL` })
+    .where(and(eq(table.id, id), ne(table.version, expectedVersion)));
+}
+
+export function isVersionConflict(error: unknown): boolean {
+  const message = error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : "";
+  return message.includes("NOT NULL constraint failed") && message.includes(".version");
+}
