@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
 import { hashPassword } from "../../workers/auth/password";
-import { newId, type IdKind } from "../../workers/db/ids";
+import { idPrefixes, newId, type IdKind } from "../../workers/db/ids";
 import { companySizeBands, lifecycleStages, type LifecycleStage } from "../../workers/db/schema";
 import { contactNameSort, fold, normalizeDomain, normalizePhone, normalizeTags, searchDocument, type NormalizedPhone } from "../../workers/contacts/normalize";
 import {
@@ -90,12 +90,34 @@ type Rng = ReturnType<typeof prng>;
 
 const idAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
-/** The worker's newId (prefix and time part) with the random part drawn from the seeded stream. */
+function encodeTime(ms: number): string {
+  let value = ms;
+  let out = "";
+  for (let i = 0; i < 10; i++) {
+    out = idAlphabet[value % 32] + out;
+    value = Math.floor(value / 32);
+  }
+  return out;
+}
+
+// The worker's id layout (workers/db/ids.ts: prefix, 10 time characters, 16 random ones) with the
+// random part drawn from the seeded stream, so the same seed gives the same ids. Encoding the time
+// here avoids a crypto.getRandomValues call per row; checked against newId below.
 function seededId(rng: Rng, kind: IdKind, at: number): string {
-  const base = newId(kind, at);
   let random = "";
   for (let i = 0; i < 16; i++) random += idAlphabet[rng.int(32)];
-  return base.slice(0, base.length - 16) + random;
+  return `${idPrefixes[kind]}_${encodeTime(at)}${random}`;
+}
+
+function assertSameIdLayout() {
+  const probe = prng(1);
+  for (const at of [0, 1_700_000_000_000, Date.UTC(2026, 10, 22, 12, 34, 56, 789)]) {
+    const ours = seededId(probe, "contact", at);
+    const theirs = newId("contact", at);
+    if (ours.slice(0, 14) !== theirs.slice(0, 14) || ours.length !== theirs.length) {
+      throw new Error(`seed ids no longer match workers/db/ids.ts (${ours} vs ${theirs}): update seededId`);
+    }
+  }
 }
 
 // ---- phones ----------------------------------------------------------------------------------
@@ -241,6 +263,7 @@ type CompanyRecord = { id: string; name: string; domain: string | null; market: 
 
 export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
+  assertSameIdLayout();
   const log = options.log ?? (() => {});
   const rng = prng(options.seed);
   const email = (options.email ?? "demo@rapport.test").trim().toLowerCase();
@@ -284,7 +307,8 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     return rng.chance(0.7) && local.length > 0 ? rng.pick(local) : rng.pick(owners);
   };
 
-  db.exec("PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;");
+  // Foreign keys are checked once at the end (PRAGMA foreign_key_check) instead of on every row.
+  db.exec("PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144; PRAGMA foreign_keys = OFF;");
   const maxRowid = (db.prepare("SELECT coalesce(max(search_rowid), 0) AS n FROM contacts").get() as { n: number }).n;
   const counts: Record<string, number> = {};
   const bump = (table: string, n = 1) => {
@@ -292,7 +316,16 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   };
 
   db.exec("BEGIN");
+  // Secondary indexes of the tables we fill are dropped and rebuilt after the inserts: building an
+  // index over all rows at once is several times faster than keeping it up to date row by row,
+  // and a unique index still refuses duplicates when it is rebuilt (the transaction then rolls back).
+  const indexes = db
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_emails', 'contact_phones', 'contact_tags', 'consent_records', 'companies')",
+    )
+    .all() as { name: string; sql: string }[];
   try {
+    for (const index of indexes) db.exec(`DROP INDEX "${index.name}"`);
     db.prepare("INSERT INTO workspaces (id, name, default_currency, time_zone, default_phone_country, language, version, created_at, updated_at) VALUES (?, ?, 'EUR', 'Europe/Vilnius', ?, 'en', 1, ?, ?)").run(
       workspaceId,
       workspaceName,
@@ -530,6 +563,11 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       bump("contact_tags", tags.length);
       if ((i + 1) % progressEvery === 0 && i + 1 < options.contacts) log(`  ${(i + 1).toLocaleString("en")} contacts…`);
     }
+    const indexStarted = performance.now();
+    for (const index of indexes) db.exec(index.sql);
+    log(`  ${indexes.length} indexes rebuilt in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);
+    const broken = db.prepare("PRAGMA foreign_key_check").all();
+    if (broken.length > 0) throw new Error(`foreign key check failed: ${JSON.stringify(broken.slice(0, 3))}`);
     db.exec("COMMIT");
   } catch (error) {
     db.exec("ROLLBACK");
