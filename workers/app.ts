@@ -4,6 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { apiKeyRoutes } from "./api-keys/api-key.routes";
 import { auditRoutes } from "./audit/audit.routes";
 import { authRoutes } from "./auth/auth.routes";
+import { companyRoutes } from "./companies/company.routes";
+import { contactRoutes } from "./contacts/contact.routes";
 import type { AppEnv } from "./env";
 import { liveRoutes } from "./hub/live.routes";
 import { requireJsonBody } from "./http/content-type";
@@ -68,6 +70,8 @@ export function createApp() {
     .route("/", teamRoutes)
     .route("/", apiKeyRoutes)
     .route("/", auditRoutes)
+    .route("/", contactRoutes)
+    .route("/", companyRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);

@@ -34,7 +34,14 @@ async function workspaceA() {
   const key = await createApiKey(owner, "read");
   const invitation = await call("POST", "/api/v1/invitations", { token: owner.token, body: { email: uniqueEmail("pending"), role: "viewer" } });
   const workspace = await call("GET", "/api/v1/workspace", { token: owner.token });
+  const company = await call("POST", "/api/v1/companies", { token: owner.token, body: { name: "Alpha Secret Company", domain: "alpha-secret.lt" } });
+  const contact = await call("POST", "/api/v1/contacts", {
+    token: owner.token,
+    body: { first_name: "Alphonse", last_name: "Secretas", emails: ["alphonse@alpha-secret.lt"], company_id: field<string>(company.json, "id") },
+  });
   return {
+    companyId: field<string>(company.json, "id"),
+    contactId: field<string>(contact.json, "id"),
     owner,
     member,
     key,
@@ -50,7 +57,13 @@ type A = Awaited<ReturnType<typeof workspaceA>>;
 // here, and the test says so instead of silently skipping it.
 function idFor(path: string, a: A): string {
   const collection = path.split("/").at(-2) === "{id}" ? path.split("/").at(-3) : path.split("/").at(-2);
-  const ids: Record<string, string> = { members: a.member.membershipId, "api-keys": a.key.id, invitations: a.invitationId };
+  const ids: Record<string, string> = {
+    members: a.member.membershipId,
+    "api-keys": a.key.id,
+    invitations: a.invitationId,
+    contacts: a.contactId,
+    companies: a.companyId,
+  };
   const id = collection ? ids[collection] : undefined;
   if (!id) throw new Error(`tenancy walker: no fixture id for ${path}; add one for the new collection`);
   return id;
@@ -71,7 +84,7 @@ describe("tenancy", () => {
     const a = await workspaceA();
     const b = await signUp({ workspace_name: "Bravo" });
     const bKey = await createApiKey(b, "admin");
-    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name];
+    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, "Alphonse", "alpha-secret"];
 
     for (const { method, path, op, isPublic } of operations) {
       const { url, body } = fill(path, op, a);
@@ -101,5 +114,7 @@ describe("tenancy", () => {
     expect((await call("GET", "/api/v1/me", { token: a.key.key })).status).toBe(200);
     expect(field((await call("GET", `/api/v1/invitations/${a.invitationToken}`)).json, "workspace_name")).toBe(a.name);
     expect(field((await call("GET", "/api/v1/workspace", { token: a.owner.token })).json, "name")).toBe(a.name);
+    expect(field((await call("GET", `/api/v1/contacts/${a.contactId}`, { token: a.owner.token })).json, "version")).toBe(1);
+    expect(field((await call("GET", `/api/v1/companies/${a.companyId}`, { token: a.owner.token })).json, "version")).toBe(1);
   });
 });

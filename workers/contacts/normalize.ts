@@ -13,6 +13,23 @@ export function fold(text: string): string {
     .trim();
 }
 
+const legalForms = new Set(["uab", "ab", "mb", "ii", "vsi", "sia", "as", "ooo", "ооо", "оао", "зао", "пао", "ао", "ип", "doo", "dd", "sp", "ltd", "llc", "inc", "plc", "gmbh", "ou", "oy", "sa", "srl"]);
+
+/**
+ * A company's sort and search key: folded, without quotes and without the legal form in front
+ * or behind (`UAB "Alfa"`, `Alfa, d.o.o.`, `ООО «Ромашка»` → "alfa", "alfa", "ромашка").
+ */
+export function companyNameSort(name: string): string {
+  const words = fold(name)
+    .replace(/["'«»„“”‘’]/g, " ")
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const isForm = (word: string) => legalForms.has(word.replace(/\./g, ""));
+  while (words.length > 1 && isForm(words[0] ?? "")) words.shift();
+  while (words.length > 1 && isForm(words.at(-1) ?? "")) words.pop();
+  return words.join(" ");
+}
+
 export function displayName(parts: { firstName: string | null; lastName: string | null; email: string | null; phone: string | null }): string {
   const name = [parts.firstName, parts.lastName].filter(Boolean).join(" ").trim();
   return name || parts.email || parts.phone || "—";
