@@ -3,6 +3,8 @@
 // reads after a write see the write even when they hit a replica.
 import type { ApiKey, CreatedApiKey } from "../../../workers/api-keys/api-key.schema";
 import type { AuditEntry } from "../../../workers/audit/audit.schema";
+import type { Company, CompanyCreateInput, CompanyPatchInput } from "../../../workers/companies/company.schema";
+import type { ConsentRecord, Contact, ContactBulkInput, ContactCreateInput, ContactPatchInput } from "../../../workers/contacts/contact.schema";
 import type { Me, Session, User } from "../../../workers/auth/auth.schema";
 import type { CreatedInvitation, Invitation, InvitationPreview } from "../../../workers/team/invitation.schema";
 import type { Member } from "../../../workers/team/member.schema";
@@ -16,7 +18,7 @@ import * as d from "./decoders";
 export { ApiError };
 export type Page<T> = { data: T[]; next_cursor: string | null };
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
-type Options = { body?: unknown; headers?: Record<string, string>; query?: Record<string, string | number | undefined> };
+type Options = { body?: unknown; headers?: Record<string, string>; query?: Record<string, string | number | undefined>; signal?: AbortSignal };
 type Raw = { status: number; headers: Headers; body: unknown };
 
 const base = "/api/v1";
@@ -67,8 +69,11 @@ async function send(method: Method, path: string, options: Options): Promise<Raw
       headers,
       credentials: "same-origin",
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-  } catch {
+  } catch (error) {
+    // A cancelled search is not a failure: callers recognise the AbortError and drop it.
+    if (options.signal?.aborted) throw error;
     throw new ApiError(0, "network_error", "The server cannot be reached.", {}, [], null);
   }
   const nextBookmark = response.headers.get("x-d1-bookmark");
@@ -122,6 +127,9 @@ async function withEtag<T>(decoder: Decoder<T>, method: Method, path: string, op
 }
 
 type PageQuery = { cursor?: string | undefined; limit?: number };
+type ListQuery = Record<string, string | number | undefined>;
+const id = (value: string) => encodeURIComponent(value);
+const ifMatch = (etag: string | null) => (etag ? { headers: { "if-match": etag } } : {});
 
 export const api = {
   signup: (body: { workspace_name: string; name: string; email: string; password: string; language: Language; time_zone?: string }) =>
@@ -159,4 +167,30 @@ export const api = {
   },
 
   auditLog: (query: PageQuery = {}) => json<Page<AuditEntry>>(page(d.decodeAuditEntry), "GET", "/audit-log", { query: { limit: 50, ...query } }),
+
+  contacts: (query: ListQuery, signal?: AbortSignal) =>
+    json<Page<Contact>>(page(d.decodeContact), "GET", "/contacts", { query: { limit: 50, ...query }, ...(signal ? { signal } : {}) }),
+  contact: (contactId: string) => withEtag<Contact>(d.decodeContact, "GET", `/contacts/${id(contactId)}`),
+  createContact: (body: ContactCreateInput) => json<Contact>(d.decodeContact, "POST", "/contacts", { body }),
+  updateContact: (contactId: string, body: ContactPatchInput, etag: string | null) =>
+    withEtag<Contact>(d.decodeContact, "PATCH", `/contacts/${id(contactId)}`, { body, ...ifMatch(etag) }),
+  deleteContact: async (contactId: string) => {
+    await call("DELETE", `/contacts/${id(contactId)}`);
+  },
+  restoreContact: (contactId: string) => json<Contact>(d.decodeContact, "POST", `/contacts/${id(contactId)}/restore`),
+  consents: (contactId: string) => json<{ data: ConsentRecord[] }>(d.decodeConsentList, "GET", `/contacts/${id(contactId)}/consents`),
+  bulkContacts: (body: ContactBulkInput) => json<{ updated: number }>(d.decodeBulkResult, "POST", "/contacts/bulk", { body }),
+
+  companies: (query: ListQuery, signal?: AbortSignal) =>
+    json<Page<Company>>(page(d.decodeCompany), "GET", "/companies", { query: { limit: 50, ...query }, ...(signal ? { signal } : {}) }),
+  company: (companyId: string) => withEtag<Company>(d.decodeCompany, "GET", `/companies/${id(companyId)}`),
+  createCompany: (body: CompanyCreateInput) => json<Company>(d.decodeCompany, "POST", "/companies", { body }),
+  updateCompany: (companyId: string, body: CompanyPatchInput, etag: string | null) =>
+    withEtag<Company>(d.decodeCompany, "PATCH", `/companies/${id(companyId)}`, { body, ...ifMatch(etag) }),
+  deleteCompany: async (companyId: string) => {
+    await call("DELETE", `/companies/${id(companyId)}`);
+  },
+  restoreCompany: (companyId: string) => json<Company>(d.decodeCompany, "POST", `/companies/${id(companyId)}/restore`),
+  companyContacts: (companyId: string, query: PageQuery = {}) =>
+    json<Page<Contact>>(page(d.decodeContact), "GET", `/companies/${id(companyId)}/contacts`, { query: { limit: 50, ...query } }),
 };

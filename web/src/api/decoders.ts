@@ -2,11 +2,14 @@
 // field added to or renamed in a schema fails the web type check until it is handled here.
 import type { ApiKey, CreatedApiKey } from "../../../workers/api-keys/api-key.schema";
 import type { AuditEntry } from "../../../workers/audit/audit.schema";
+import type { Company } from "../../../workers/companies/company.schema";
+import type { ConsentRecord, Contact } from "../../../workers/contacts/contact.schema";
 import type { Me, Session, User } from "../../../workers/auth/auth.schema";
 import type { CreatedInvitation, Invitation, InvitationPreview } from "../../../workers/team/invitation.schema";
 import type { Member } from "../../../workers/team/member.schema";
 import type { Workspace } from "../../../workers/workspaces/workspace.schema";
 import { array, boolean, type Decoder, literal, nullable, number, object, oneOf, record, string } from "../lib/decode";
+import { consentStatuses, lifecycleStages, sizeBands } from "../lib/records";
 
 const role = oneOf(["owner", "admin", "member", "viewer"] as const);
 const assignableRole = oneOf(["admin", "member", "viewer"] as const);
@@ -99,4 +102,83 @@ export const decodeAuditEntry: Decoder<AuditEntry> = object({
   diff: object({ before: nullable(record), after: nullable(record) }),
   request_id: nullable(string),
   at: string,
+});
+
+const actorType = oneOf(["user", "api_key", "system"] as const);
+const consentStatus = oneOf(consentStatuses);
+const text = nullable(string);
+
+export const decodeContact: Decoder<Contact> = object({
+  id: string,
+  first_name: text,
+  last_name: text,
+  display_name: string,
+  email: text,
+  emails: array(string),
+  phone: text,
+  phones: array(object({ e164: string, raw: string, label: text })),
+  company: nullable(object({ id: string, name: string })),
+  job_title: text,
+  lifecycle_stage: oneOf(lifecycleStages),
+  lead_status: text,
+  owner_id: text,
+  tags: array(string),
+  source: text,
+  utm_source: text,
+  utm_medium: text,
+  utm_campaign: text,
+  utm_term: text,
+  utm_content: text,
+  referrer: text,
+  landing_page: text,
+  first_seen_at: text,
+  last_seen_at: text,
+  city: text,
+  country: text,
+  time_zone: text,
+  language: text,
+  birthday: text,
+  consent: object({ status: consentStatus, at: text, source: text, legal_basis: text }),
+  last_activity_at: text,
+  created_by: text,
+  updated_by: text,
+  created_at: string,
+  updated_at: string,
+  version: number,
+  deleted_at: text,
+});
+
+export const decodeConsentRecord: Decoder<ConsentRecord> = object({
+  id: string,
+  status: consentStatus,
+  source: text,
+  legal_basis: text,
+  actor_type: actorType,
+  actor_id: text,
+  at: string,
+});
+export const decodeConsentList: Decoder<{ data: ConsentRecord[] }> = object({ data: array(decodeConsentRecord) });
+export const decodeBulkResult: Decoder<{ updated: number }> = object({ updated: number });
+
+export const decodeCompany: Decoder<Company> = object({
+  id: string,
+  name: string,
+  domain: text,
+  industry: text,
+  size_band: nullable(oneOf(sizeBands)),
+  annual_revenue: nullable(object({ amount: number, currency: string })),
+  phone: nullable(object({ e164: string, raw: string })),
+  website: text,
+  address: text,
+  city: text,
+  country: text,
+  owner_id: text,
+  tags: array(string),
+  last_activity_at: text,
+  created_by: text,
+  updated_by: text,
+  created_at: string,
+  updated_at: string,
+  version: number,
+  deleted_at: text,
 });

@@ -8,6 +8,13 @@ import { h, ht } from "../ui/dom";
 import { announce, clearStatus } from "../ui/status";
 import "./rapport-api-keys";
 import "./rapport-audit-log";
+import "./rapport-companies";
+import "./rapport-company";
+import "./rapport-company-new";
+import "./rapport-contact";
+import "./rapport-contact-new";
+import "./rapport-contacts";
+import "./rapport-deleted";
 import "./rapport-home";
 import "./rapport-invite";
 import "./rapport-language-switcher";
@@ -27,6 +34,14 @@ const titles: Record<Route["name"], MessageKey> = {
   "settings-team": "team.title",
   "settings-api-keys": "keys.title",
   "settings-audit": "audit.title",
+  contacts: "contacts.title",
+  "contacts-new": "contacts.createTitle",
+  "contacts-deleted": "contacts.deletedTitle",
+  contact: "contacts.title",
+  companies: "companies.title",
+  "companies-new": "companies.createTitle",
+  "companies-deleted": "companies.deletedTitle",
+  company: "companies.title",
   "not-found": "common.notFoundTitle",
 };
 
@@ -124,6 +139,22 @@ export class RapportApp extends HTMLElement {
         return h("rapport-settings", { section: "api-keys" });
       case "settings-audit":
         return h("rapport-settings", { section: "audit" });
+      case "contacts":
+        return h("rapport-contacts");
+      case "contacts-new":
+        return h("rapport-contact-new");
+      case "contacts-deleted":
+        return h("rapport-deleted", { kind: "contacts" });
+      case "contact":
+        return h("rapport-contact", { "contact-id": route.id });
+      case "companies":
+        return h("rapport-companies");
+      case "companies-new":
+        return h("rapport-company-new");
+      case "companies-deleted":
+        return h("rapport-deleted", { kind: "companies" });
+      case "company":
+        return h("rapport-company", { "company-id": route.id });
       case "not-found":
         return h("rapport-not-found");
     }
@@ -142,8 +173,12 @@ export class RapportApp extends HTMLElement {
       const nav = bindAttribute(h("nav", { class: "main-nav" }), "aria-label", "nav.main");
       const list = h("ul");
       const settings = this.route.name.startsWith("settings-");
+      const contacts = this.route.name === "contact" || this.route.name.startsWith("contacts");
+      const companies = this.route.name === "company" || this.route.name.startsWith("companies");
       list.append(
         h("li", {}, ht("a", "nav.home", { href: "/", "aria-current": this.route.name === "home" ? "page" : undefined })),
+        h("li", {}, ht("a", "nav.contacts", { href: "/contacts", "aria-current": contacts ? "page" : undefined })),
+        h("li", {}, ht("a", "nav.companies", { href: "/companies", "aria-current": companies ? "page" : undefined })),
         h("li", {}, ht("a", "nav.settings", { href: "/settings/workspace", "aria-current": settings ? "page" : undefined })),
       );
       nav.append(list);

@@ -28,6 +28,27 @@ export class RapportHome extends HTMLElement {
     ];
     if (can.manageApiKeys(role())) cards.push({ href: "/settings/api-keys", title: "home.apiKeysLink", hint: "home.apiKeysHint", icon: "key" });
     if (can.readAuditLog(role())) cards.push({ href: "/settings/audit", title: "home.auditLink", hint: "home.auditHint", icon: "log" });
+    const records: Card[] = [
+      { href: "/contacts", title: "home.contactsLink", hint: "home.contactsHint", icon: "contact" },
+      { href: "/companies", title: "home.companiesLink", hint: "home.companiesHint", icon: "building" },
+    ];
+    const recordList = this.cardList(records);
+    const list = this.cardList(cards);
+    this.replaceChildren(
+      h(
+        "section",
+        { class: "page" },
+        bindText(h("h1", {}), "home.title", { name: me.user?.name ?? "" }),
+        bindText(h("p", { class: "lead" }), "home.lead", { workspace: me.workspace.name, role: t(`role.${me.role}`) }),
+        ht("h2", "home.records"),
+        recordList,
+        ht("h2", "home.nextSteps"),
+        list,
+      ),
+    );
+  }
+
+  private cardList(cards: Card[]): HTMLElement {
     const list = h("ul", { class: "cards" });
     for (const card of cards) {
       list.append(
@@ -43,16 +64,7 @@ export class RapportHome extends HTMLElement {
         ),
       );
     }
-    this.replaceChildren(
-      h(
-        "section",
-        { class: "page" },
-        bindText(h("h1", {}), "home.title", { name: me.user?.name ?? "" }),
-        bindText(h("p", { class: "lead" }), "home.lead", { workspace: me.workspace.name, role: t(`role.${me.role}`) }),
-        ht("h2", "home.nextSteps"),
-        list,
-      ),
-    );
+    return list;
   }
 }
 

@@ -54,3 +54,13 @@ describe("money", () => {
     expect(moneyInputText({ amount: 123456, currency: "EUR" }, "lt")).toBe("1234,56");
   });
 });
+
+describe("phones, countries and calendar dates", () => {
+  it("formats for reading", async () => {
+    const { formatPhone, countryName, formatCalendarDate } = await import("./format");
+    expect(formatPhone("+37061234567")).toBe("+370 612 34567");
+    expect(formatPhone("not a phone")).toBe("not a phone");
+    expect(countryName("LV", "ru")).toBe("Латвия");
+    expect(formatCalendarDate("1988-04-17", "en-GB")).toBe("17 April 1988");
+  });
+});

@@ -1,4 +1,5 @@
 // Dates and numbers always go through Intl with the reader's language and time zone.
+import { parsePhoneNumberFromString } from "libphonenumber-js/min";
 
 export function formatDateTime(iso: string, locale: string, timeZone: string): string {
   const date = new Date(iso);
@@ -105,4 +106,31 @@ export function parseMoneyInput(text: string, currency: string): number | null {
 export function moneyInputText(money: { amount: number; currency: string }, locale: string): string {
   const digits = currencyDigits(money.currency);
   return new Intl.NumberFormat(locale, { useGrouping: false, minimumFractionDigits: 0, maximumFractionDigits: digits }).format(money.amount / 10 ** digits);
+}
+
+/** "+37061234567" → "+370 612 34567"; anything libphonenumber cannot read is shown as stored. */
+export function formatPhone(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+}
+
+/** A country code named in the reader's language ("LT" → "Lietuva" in lt). */
+export function countryName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "region", fallback: "code" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function languageName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: "language", fallback: "code" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** A calendar date such as a birthday: no time zone applies, so it is formatted as UTC. */
+export function formatCalendarDate(isoDate: string, locale: string): string {
+  return formatDate(`${isoDate}T00:00:00Z`, locale, "UTC");
 }

@@ -14,6 +14,8 @@ export const can = {
   manageTeam: (role: Role) => hasRole(role, "admin"),
   manageApiKeys: (role: Role) => hasRole(role, "admin"),
   readAuditLog: (role: Role) => hasRole(role, "admin"),
+  /** Contacts and companies: members and up write, viewers read. */
+  writeRecords: (role: Role) => hasRole(role, "member"),
   /** Owners change hands through a transfer, never through the role menu. */
   changeRoleOf: (role: Role, member: Pick<Member, "role">) => hasRole(role, "admin") && member.role !== "owner",
   remove: (role: Role, member: Pick<Member, "role" | "user_id">, selfUserId: string) =>

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly otherErrors: string[],
     readonly requestId: string | null,
     readonly retryAfterSeconds: number | null = null,
+    /** Problem members beyond the standard ones, such as `existing_id` on a duplicate. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = "ApiError";
@@ -59,5 +61,7 @@ export function toApiError(status: number, body: unknown, retryAfter: string | n
     if (field === null) otherErrors.push(error.detail);
     else fieldErrors[field] ??= error.detail;
   }
-  return new ApiError(status, code, detail, fieldErrors, otherErrors, requestId, parseRetryAfter(retryAfter));
+  const standard = new Set(["type", "title", "status", "detail", "code", "request_id", "instance", "errors"]);
+  const extensions = Object.fromEntries(Object.entries(problem).filter(([key]) => !standard.has(key)));
+  return new ApiError(status, code, detail, fieldErrors, otherErrors, requestId, parseRetryAfter(retryAfter), extensions);
 }

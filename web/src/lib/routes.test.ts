@@ -2,6 +2,17 @@ import { describe, expect, it } from "vitest";
 import { isPublicRoute, matchRoute, safeNextPath } from "./routes";
 
 describe("matchRoute", () => {
+  it("knows contacts and companies, their record pages and the recently deleted", () => {
+    expect(matchRoute("/contacts")).toEqual({ name: "contacts" });
+    expect(matchRoute("/contacts/new")).toEqual({ name: "contacts-new" });
+    expect(matchRoute("/contacts/deleted/")).toEqual({ name: "contacts-deleted" });
+    expect(matchRoute("/contacts/con_01HX9abc")).toEqual({ name: "contact", id: "con_01HX9abc" });
+    expect(matchRoute("/contacts/cmp_01HX9abc").name).toBe("not-found");
+    expect(matchRoute("/companies/cmp_01HX9abc")).toEqual({ name: "company", id: "cmp_01HX9abc" });
+    expect(matchRoute("/companies/new")).toEqual({ name: "companies-new" });
+    expect(matchRoute("/companies/deleted")).toEqual({ name: "companies-deleted" });
+  });
+
   it("knows the app's paths, with or without a trailing slash", () => {
     expect(matchRoute("/")).toEqual({ name: "home" });
     expect(matchRoute("/settings/team/")).toEqual({ name: "settings-team" });

@@ -10,6 +10,14 @@ export type Route =
   | { name: "settings-team" }
   | { name: "settings-api-keys" }
   | { name: "settings-audit" }
+  | { name: "contacts" }
+  | { name: "contacts-new" }
+  | { name: "contacts-deleted" }
+  | { name: "contact"; id: string }
+  | { name: "companies" }
+  | { name: "companies-new" }
+  | { name: "companies-deleted" }
+  | { name: "company"; id: string }
   | { name: "not-found" };
 
 export type RouteName = Route["name"];
@@ -23,6 +31,12 @@ const fixed: Record<string, Route> = {
   "/settings/team": { name: "settings-team" },
   "/settings/api-keys": { name: "settings-api-keys" },
   "/settings/audit": { name: "settings-audit" },
+  "/contacts": { name: "contacts" },
+  "/contacts/new": { name: "contacts-new" },
+  "/contacts/deleted": { name: "contacts-deleted" },
+  "/companies": { name: "companies" },
+  "/companies/new": { name: "companies-new" },
+  "/companies/deleted": { name: "companies-deleted" },
 };
 
 export function matchRoute(pathname: string): Route {
@@ -31,6 +45,10 @@ export function matchRoute(pathname: string): Route {
   if (known) return known;
   const invite = /^\/invite\/([A-Za-z0-9_-]{10,128})$/.exec(path);
   if (invite?.[1]) return { name: "invite", token: invite[1] };
+  const contact = /^\/contacts\/(con_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (contact?.[1]) return { name: "contact", id: contact[1] };
+  const company = /^\/companies\/(cmp_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (company?.[1]) return { name: "company", id: company[1] };
   return { name: "not-found" };
 }
 

@@ -17,6 +17,13 @@ const fieldMessages: Record<string, MessageKey> = {
   "Use a two-letter ISO 3166 country code, for example LT.": "field.country",
   "This is not a country code we know.": "field.country",
   "Use an IANA time zone name, for example Europe/Vilnius.": "field.timeZone",
+  "Enter a phone number.": "field.phoneMissing",
+  "Give the contact a name, an email or a phone.": "field.contactEmpty",
+  "Use YYYY-MM-DD.": "field.birthdayFormat",
+  "Use a real date in the past.": "field.birthdayPast",
+  "Use a full http(s) address.": "field.url",
+  "Name the company.": "field.companyName",
+  "Use a language code such as lt, en or pt-BR.": "field.languageCode",
 };
 
 export function fieldMessageKey(detail: string): MessageKey | null {
@@ -34,6 +41,9 @@ const codeMessages: Record<string, MessageKey> = {
   network_error: "error.network",
   validation_failed: "error.checkFields",
   version_mismatch: "workspace.stale",
+  duplicate_email: "error.duplicateEmail",
+  duplicate_domain: "error.domainTaken",
+  domain_taken: "error.domainTaken",
 };
 
 /** The message key for a problem's code, or null when the client has no words of its own for it. */
@@ -43,5 +53,8 @@ export function problemMessageKey(code: string): MessageKey | null {
 
 /** Conflicts the API reports without a pointer but that belong to one field of the form. */
 export function fieldOfCode(code: string): string | null {
-  return code === "email_taken" || code === "already_member" ? "email" : null;
+  if (code === "email_taken" || code === "already_member") return "email";
+  if (code === "duplicate_email") return "emails";
+  if (code === "duplicate_domain" || code === "domain_taken") return "domain";
+  return null;
 }

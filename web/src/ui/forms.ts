@@ -6,7 +6,9 @@ import { h, uid } from "./dom";
 type FieldOptions = {
   name: string;
   label: MessageKey;
-  type?: "text" | "email" | "password" | "url";
+  type?: "text" | "email" | "password" | "url" | "tel" | "date" | "search";
+  inputmode?: "text" | "decimal" | "tel" | "email" | "url";
+  placeholder?: string;
   autocomplete?: string;
   required?: boolean;
   hint?: MessageKey;
@@ -24,6 +26,8 @@ export function inputField(options: FieldOptions): { row: HTMLElement; input: HT
     autocomplete: options.autocomplete,
     required: options.required,
     readonly: options.readOnly,
+    inputmode: options.inputmode,
+    placeholder: options.placeholder,
   });
   if (options.value !== undefined) input.value = options.value;
   return { row: fieldRow(id, options.label, input, options.hint), input };
@@ -48,7 +52,7 @@ export function selectField(
   return { row: fieldRow(id, label, select), select };
 }
 
-function fieldRow(id: string, label: MessageKey, control: HTMLInputElement | HTMLSelectElement, hint?: MessageKey): HTMLElement {
+export function fieldRow(id: string, label: MessageKey, control: HTMLInputElement | HTMLSelectElement, hint?: MessageKey): HTMLElement {
   const describedBy: string[] = [];
   const row = h("div", { class: "field" }, bindText(h("label", { for: id }), label));
   row.append(control);
@@ -86,6 +90,20 @@ function messageOf(error: ApiError): string {
   return error.message;
 }
 
+/**
+ * The control an error belongs to: the exact name, else the nearest parent path, so that
+ * "emails.1" lands on an "emails" field and "annual_revenue.amount" on "annual_revenue".
+ */
+function controlFor(form: HTMLFormElement, name: string): HTMLElement | null {
+  const parts = name.split(".");
+  while (parts.length > 0) {
+    const control = form.querySelector<HTMLElement>(`[name="${CSS.escape(parts.join("."))}"]`);
+    if (control) return control;
+    parts.pop();
+  }
+  return null;
+}
+
 /** Puts each field error next to its field and everything else in the form's message slot. */
 export function showErrors(form: HTMLFormElement, error: unknown): void {
   clearErrors(form);
@@ -96,7 +114,7 @@ export function showErrors(form: HTMLFormElement, error: unknown): void {
   const leftOver: string[] = [...problem.otherErrors];
   let first: HTMLElement | null = null;
   for (const [name, detail] of Object.entries(fieldErrors)) {
-    const control = form.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`);
+    const control = controlFor(form, name);
     const slot = control?.dataset.errorId ? document.getElementById(control.dataset.errorId) : null;
     const key = fieldMessageKey(detail);
     const text = key ? t(key) : detail;

@@ -23,6 +23,14 @@ const shapes = {
     ["circle", { cx: "8", cy: "15", r: "4" }],
     ["path", { d: "M11 12l9-9M17 6l3 3M14.5 8.5l2 2" }],
   ],
+  contact: [
+    ["circle", { cx: "12", cy: "8", r: "4" }],
+    ["path", { d: "M4 21c1-4.2 4-6.5 8-6.5s7 2.3 8 6.5" }],
+  ],
+  building: [
+    ["rect", { x: "4", y: "3", width: "11", height: "18", rx: "1.5" }],
+    ["path", { d: "M15 9h4.5a.5.5 0 0 1 .5.5V21M8 7h3M8 11h3M8 15h3M3 21h18" }],
+  ],
   log: [
     ["rect", { x: "4", y: "3", width: "16", height: "18", rx: "2" }],
     ["path", { d: "M8 8h8M8 12h8M8 16h5" }],
