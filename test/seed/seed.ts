@@ -10,7 +10,7 @@ import { DatabaseSync } from "node:sqlite";
 import { hashPassword } from "../../workers/auth/password";
 import { idPrefixes, newId, type IdKind } from "../../workers/db/ids";
 import { companySizeBands, lifecycleStages, type LifecycleStage } from "../../workers/db/schema";
-import { contactNameSort, fold, normalizeDomain, normalizePhone, normalizeTags, searchDocument, type NormalizedPhone } from "../../workers/contacts/normalize";
+import { companyNameSort, contactNameSort, normalizeDomain, normalizePhone, normalizeTags, searchDocument, type NormalizedPhone } from "../../workers/contacts/normalize";
 import {
   asciiSlug,
   companyTags,
@@ -383,7 +383,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
         id,
         workspaceId,
         name,
-        fold(name),
+        companyNameSort(name),
         companyDomain,
         rng.chance(0.9) ? rng.pick(industries) : null,
         rng.chance(0.85) ? sizeBand : null,
