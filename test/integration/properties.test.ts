@@ -75,4 +75,33 @@ describe("generated input never produces a 5xx", () => {
     const headerToken = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1 });
     await fc.assert(fc.asyncProperty(headerToken, (token) => expectNo5xx("GET", "/api/v1/me", undefined, token)), runs);
   });
+
+  it("contact and company routes", async () => {
+    const owner = await signUp();
+    const contact = await call("POST", "/api/v1/contacts", { token: owner.token, body: { first_name: "Ona", emails: ["ona@example.com"] } });
+    const id = String((contact.json as { id: string }).id);
+    const contactKeys = ["first_name", "last_name", "emails", "phones", "company_id", "lifecycle_stage", "owner_id", "tags", "country", "birthday", "consent", "referrer", "time_zone", "language"];
+    const phoneLike = fc.oneof(fc.string(), fc.stringMatching(/^[+0-9 ()-]{0,20}$/));
+    const contactBody = fc.oneof(
+      bodies(contactKeys),
+      fc.record({ first_name: stringish, phones: fc.array(fc.record({ number: phoneLike }), { maxLength: 3 }), emails: fc.array(stringish, { maxLength: 3 }) }),
+    );
+    await fc.assert(fc.asyncProperty(contactBody, (body) => expectNo5xx("POST", "/api/v1/contacts", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(contactBody, (body) => expectNo5xx("PATCH", `/api/v1/contacts/${id}`, body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["action", "ids", "tags", "owner_id", "lifecycle_stage"]), (body) => expectNo5xx("POST", "/api/v1/contacts/bulk", body, owner.token)), runs);
+    await fc.assert(
+      fc.asyncProperty(bodies(["name", "domain", "phone", "website", "annual_revenue", "size_band", "country", "tags"]), (body) => expectNo5xx("POST", "/api/v1/companies", body, owner.token)),
+      runs,
+    );
+    const queryKeys = ["q", "sort", "limit", "cursor", "tag", "lifecycle_stage", "has_email", "created_after", "country", "deleted"];
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom(...queryKeys), stringish, { maxKeys: 4 }), async (params) => {
+        const res = await call("GET", `/api/v1/contacts?${new URLSearchParams(params).toString()}`, { token: owner.token });
+        expect(res.status, `${JSON.stringify(params)} → ${res.text}`).toBeLessThan(500);
+        const companies = await call("GET", `/api/v1/companies?${new URLSearchParams(params).toString()}`, { token: owner.token });
+        expect(companies.status, `${JSON.stringify(params)} → ${companies.text}`).toBeLessThan(500);
+      }),
+      runs,
+    );
+  });
 });

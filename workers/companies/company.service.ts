@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
@@ -77,16 +77,11 @@ export async function listCompanies(db: Database, workspaceId: string, query: Co
   else where.push(isNull(companies.deletedAt));
   if (query.owner_id) where.push(eq(companies.ownerId, query.owner_id));
   if (query.q) {
-    const prefix = companyNameSort(query.q);
+    // A dotted query is a domain ("alfa.lt"); anything else a name. One index range each, so the
+    // results stream out of the index already in order.
     const domain = query.q.trim().toLowerCase();
-    if (prefix || domain) {
-      where.push(
-        or(
-          and(gte(companies.nameSort, prefix), lt(companies.nameSort, `${prefix}\uffff`)),
-          and(gte(companies.domain, domain), lt(companies.domain, `${domain}\uffff`)),
-        ) ?? sql`1`,
-      );
-    }
+    const [column, prefix] = domain.includes(".") ? [companies.domain, domain] : [companies.nameSort, companyNameSort(query.q)];
+    if (prefix) where.push(gte(column, prefix), lt(column, `${prefix}\uffff`));
   }
   const sort = query.deleted ? sorts["-updated_at"] : sorts[query.sort];
   const after = keysetAfter(sort.value, companies.id, sort.direction, decodeCursor(query.cursor));
