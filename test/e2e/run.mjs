@@ -7,9 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { contactsFlow } from "./contacts.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const port = 8791;
+// E2E_PORT lets a second checkout run the test beside this one without a port clash.
+const port = Number(process.env.E2E_PORT ?? 8791);
 const origin = `http://localhost:${port}`;
 const artifacts = join(root, "test", "e2e", "artifacts");
 mkdirSync(artifacts, { recursive: true });
@@ -319,9 +321,11 @@ async function run(browser) {
     await screenshot(page, "audit-log");
   });
 
+  await contactsFlow({ page, origin, step, assert, screenshot });
+
   await step("the owner's screens fit a phone (390×844) without horizontal scroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ["/", "/settings/team", "/settings/api-keys", "/settings/workspace"]) {
+    for (const path of ["/", "/settings/team", "/settings/api-keys", "/settings/workspace", "/companies"]) {
       await page.goto(`${origin}${path}`);
       await page.locator("main h1").first().waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

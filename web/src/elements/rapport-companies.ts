@@ -2,7 +2,7 @@ import type { Company } from "../../../workers/companies/company.schema";
 import { api } from "../api/client";
 import { bindAttribute, bindText, language, languageChanged, t } from "../i18n";
 import { companyFiltersFrom, companyQuery, companySearch, type CompanyFilters } from "../lib/list-query";
-import { countryName, formatDate, formatMoney } from "../lib/format";
+import { countryName, formatMoney, formatShortDate } from "../lib/format";
 import { debounce } from "../lib/latest";
 import { can } from "../lib/permissions";
 import { navigate } from "../router";
@@ -54,7 +54,7 @@ export class RapportCompanies extends HTMLElement {
         { label: "companies.colSize", cell: (company) => company.size_band ?? "", optional: true },
         { label: "companies.colLocation", cell: (company) => locationOf(company, language()) },
         { label: "companies.colRevenue", cell: (company) => (company.annual_revenue ? h("span", { class: "nowrap num" }, formatMoney(company.annual_revenue, language())) : ""), optional: true, className: "num" },
-        { label: "companies.colUpdated", cell: (company) => h("span", { class: "nowrap" }, formatDate(company.updated_at, language(), timeZone())), optional: true },
+        { label: "companies.colUpdated", cell: (company) => h("span", { class: "nowrap" }, formatShortDate(company.updated_at, language(), timeZone())), optional: true },
       ],
       href: (company) => `/companies/${company.id}`,
       rowName: (company) => company.name,

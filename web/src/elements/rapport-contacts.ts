@@ -3,7 +3,7 @@ import type { Contact, ContactBulkInput } from "../../../workers/contacts/contac
 import { api } from "../api/client";
 import { bindAttribute, bindText, language, languageChanged, t } from "../i18n";
 import { contactFiltersFrom, contactQuery, contactSearch, type ContactFilters, hasActiveFilters } from "../lib/list-query";
-import { countryName, formatDate, formatPhone } from "../lib/format";
+import { countryName, formatPhone, formatShortDate } from "../lib/format";
 import { debounce } from "../lib/latest";
 import { can } from "../lib/permissions";
 import { initials, isLifecycleStage, lifecycleStages } from "../lib/records";
@@ -75,8 +75,8 @@ export class RapportContacts extends HTMLElement {
         { label: "contacts.colCompany", cell: (contact) => (contact.company ? h("a", { href: `/companies/${contact.company.id}` }, contact.company.name) : ""), optional: true },
         { label: "contacts.colPhone", cell: (contact) => (contact.phone ? h("span", { class: "nowrap" }, formatPhone(contact.phone)) : ""), optional: true },
         { label: "contacts.colStage", cell: (contact) => stageBadge(contact.lifecycle_stage) },
-        { label: "contacts.colOwner", cell: (contact) => ownerName(this.team, contact.owner_id), optional: true },
-        { label: "contacts.colUpdated", cell: (contact) => h("span", { class: "nowrap" }, formatDate(contact.updated_at, language(), timeZone())), optional: true },
+        { label: "contacts.colOwner", cell: (contact) => h("span", { class: "nowrap" }, ownerName(this.team, contact.owner_id)), optional: true },
+        { label: "contacts.colUpdated", cell: (contact) => h("span", { class: "nowrap" }, formatShortDate(contact.updated_at, language(), timeZone())), optional: true },
       ],
       href: (contact) => `/contacts/${contact.id}`,
       rowName: (contact) => contact.display_name,

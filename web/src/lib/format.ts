@@ -21,6 +21,17 @@ export function formatDate(iso: string, locale: string, timeZone: string): strin
   }
 }
 
+/** "22 Nov 2026": for dense lists, where the long form wraps. */
+export function formatShortDate(iso: string, locale: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(date);
+  }
+}
+
 /** Options for currency, country and time-zone pickers, labelled in the reader's language. */
 export function currencyOptions(locale: string): { value: string; label: string }[] {
   const names = new Intl.DisplayNames([locale], { type: "currency" });

@@ -9,6 +9,10 @@ describe("initials", () => {
     expect(initials("ona.petraitiene@example.com")).toBe("OP");
     expect(initials("+370 612 34567")).toBe("#");
     expect(initials("")).toBe("?");
+    expect(initials('UAB "Alfa"')).toBe("A");
+    expect(initials("Beta d.o.o.")).toBe("B");
+    expect(initials("ООО «Вектор Плюс»")).toBe("ВП");
+    expect(initials("SIA Rīgas Koks")).toBe("RK");
   });
 });
 

@@ -21,11 +21,16 @@ export function isSizeBand(value: string): value is SizeBand {
   return sizeBands.some((band) => band === value);
 }
 
+// Legal forms say nothing about who a company is, so an avatar skips them (UAB "Alfa" → A).
+const legalForms = /^(uab|ab|mb|všį|sia|as|ik|d\.?o\.?o\.?|d\.?d\.?|s\.?p\.?|ооо|оао|зао|пао|ао|ип|oü|ltd\.?|llc|inc\.?|gmbh|plc)$/iu;
+
 /** Up to two letters for an avatar: first letters of the first two words, else of the email. */
 export function initials(name: string): string {
   const words = name
     .replace(/@.*$/, "")
-    .split(/[\s._-]+/)
+    .split(/\s+/)
+    .filter((word) => !legalForms.test(word.replace(/[",]/g, "")))
+    .flatMap((word) => word.split(/[._-]+/))
     .filter((word) => /\p{L}/u.test(word));
   const letters = words.slice(0, 2).map((word) => [...word.replace(/^\P{L}+/u, "")][0] ?? "");
   const result = letters.join("").toLocaleUpperCase();
