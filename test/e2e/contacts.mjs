@@ -17,6 +17,14 @@ async function api(page, method, path, body) {
   );
 }
 
+// A filter or sort change marks the grid busy at once; waiting for it to clear waits for the answer.
+async function settledRows(page, count) {
+  await page.waitForFunction((expected) => {
+    const grid = document.querySelector('[data-testid="contacts"]');
+    return grid && !grid.hasAttribute("aria-busy") && grid.querySelectorAll("tbody tr").length === expected;
+  }, count);
+}
+
 async function rowNames(page) {
   return await page.getByTestId("contacts").locator("tbody tr .name-text a").allTextContents();
 }
@@ -116,21 +124,22 @@ export async function contactsFlow({ page, origin, step, assert, screenshot }) {
     await page.goto(`${origin}/contacts`);
     await page.getByTestId("contacts").locator("tbody tr").nth(4).waitFor();
     await page.getByLabel("Lifecycle stage").selectOption("customer");
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contacts"] tbody tr').length === 1);
+    await settledRows(page, 1);
     assert((await rowNames(page))[0] === "Žygimantas Jonaitis", `stage filter gave ${await rowNames(page)}`);
     await page.getByLabel("Lifecycle stage").selectOption("");
     await page.getByRole("button", { name: "Has phone" }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contacts"] tbody tr').length === 2);
+    await settledRows(page, 2);
     await page.getByRole("button", { name: "Has phone" }).click();
+    await settledRows(page, 5);
     await page.getByLabel("Sort").selectOption("-name");
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contacts"] tbody tr').length === 5);
+    await settledRows(page, 5);
     const names = await rowNames(page);
     assert(names[0] === "Иван Петров" || names[0] === "Žygimantas Jonaitis", `sorted Z–A starts with ${names[0]}`);
   });
 
   await step("contacts: select two rows and set their stage in bulk", async () => {
     await page.getByLabel("Sort").selectOption("name");
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="contacts"] tbody tr').length === 5);
+    await settledRows(page, 5);
     const rows = page.getByTestId("contacts").locator("tbody tr");
     await rows.nth(0).locator("input.row-check").check();
     await rows.nth(1).locator("input.row-check").check();
