@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth";
+import { announce } from "../hub/publish";
 import { serviceContext } from "../http/context";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { idParam } from "../http/fields";
@@ -40,6 +41,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const company = await createCompany(serviceContext(c), c.req.valid("json"));
+      await announce(c, "company.created", company.id, { name: company.name, version: company.version });
       c.header("etag", etagFor(company.version));
       c.header("location", `/api/v1/companies/${company.id}`);
       return c.json(company, 201);
@@ -75,6 +77,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const company = await updateCompany(serviceContext(c), c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.valid("header")["if-match"]));
+      await announce(c, "company.updated", company.id, { name: company.name, version: company.version });
       c.header("etag", etagFor(company.version));
       return c.json(company, 200);
     },
@@ -91,7 +94,9 @@ export const companyRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
-      await deleteCompany(serviceContext(c), c.req.valid("param").id);
+      const { id } = c.req.valid("param");
+      await deleteCompany(serviceContext(c), id);
+      await announce(c, "company.deleted", id);
       return c.body(null, 204);
     },
   )
@@ -108,6 +113,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const company = await restoreCompany(serviceContext(c), c.req.valid("param").id);
+      await announce(c, "company.restored", company.id, { name: company.name, version: company.version });
       c.header("etag", etagFor(company.version));
       return c.json(company, 200);
     },

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth";
+import { announce } from "../hub/publish";
 import { serviceContext } from "../http/context";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { idParam } from "../http/fields";
@@ -55,6 +56,7 @@ export const contactRoutes = createRouter()
     }),
     async (c) => {
       const contact = await createContact(serviceContext(c), c.req.valid("json"));
+      await announce(c, "contact.created", contact.id, { display_name: contact.display_name, version: contact.version });
       c.header("etag", etagFor(contact.version));
       c.header("location", `/api/v1/contacts/${contact.id}`);
       return c.json(contact, 201);
@@ -71,7 +73,12 @@ export const contactRoutes = createRouter()
       request: { body: jsonBody(ContactBulkBody, { action: "add_tags", ids: ["con_01jd0000000000000000000000"], tags: ["vip"] }) },
       responses: { 200: jsonContent(BulkResultSchema, "Changed"), ...problemResponses(400, 401, 403, 415, 422) },
     }),
-    async (c) => c.json(await bulkUpdateContacts(serviceContext(c), c.req.valid("json")), 200),
+    async (c) => {
+      const body = c.req.valid("json");
+      const result = await bulkUpdateContacts(serviceContext(c), body);
+      await announce(c, "contacts.bulk_changed", body.action, { action: body.action, ids: body.ids });
+      return c.json(result, 200);
+    },
   )
   .openapi(
     createRoute({
@@ -103,6 +110,7 @@ export const contactRoutes = createRouter()
     }),
     async (c) => {
       const contact = await updateContact(serviceContext(c), c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.valid("header")["if-match"]));
+      await announce(c, "contact.updated", contact.id, { display_name: contact.display_name, version: contact.version });
       c.header("etag", etagFor(contact.version));
       return c.json(contact, 200);
     },
@@ -119,7 +127,9 @@ export const contactRoutes = createRouter()
       responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
-      await deleteContact(serviceContext(c), c.req.valid("param").id);
+      const { id } = c.req.valid("param");
+      await deleteContact(serviceContext(c), id);
+      await announce(c, "contact.deleted", id);
       return c.body(null, 204);
     },
   )
@@ -136,6 +146,7 @@ export const contactRoutes = createRouter()
     }),
     async (c) => {
       const contact = await restoreContact(serviceContext(c), c.req.valid("param").id);
+      await announce(c, "contact.restored", contact.id, { display_name: contact.display_name, version: contact.version });
       c.header("etag", etagFor(contact.version));
       return c.json(contact, 200);
     },

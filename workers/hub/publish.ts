@@ -1,4 +1,6 @@
-import type { HubEventInput } from "./events";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import type { HubEventInput, HubEventType } from "./events";
 
 /**
  * Sends an event to the workspace's hub. Call it after the change is committed to D1: the
@@ -11,4 +13,9 @@ export async function publishToWorkspace(env: Env, workspaceId: string, event: H
   } catch (error) {
     console.error("Live event not delivered", event.type, event.id, error);
   }
+}
+
+/** Tells everyone looking at the caller's workspace that a record changed; clients refetch it by id. */
+export function announce(c: Context<AppEnv>, type: HubEventType, id: string, data: Record<string, unknown> = {}) {
+  return publishToWorkspace(c.env, c.var.principal.workspaceId, { type, id, actor: c.var.principal.id, data });
 }
