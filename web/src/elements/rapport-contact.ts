@@ -1,6 +1,7 @@
 import type { ConsentRecord, Contact, ContactPatchInput } from "../../../workers/contacts/contact.schema";
 import type { Member } from "../../../workers/team/member.schema";
 import { ApiError, api } from "../api/client";
+import { isLiveSignal, liveEvent } from "../api/live";
 import { language, languageChanged, t, type MessageKey } from "../i18n";
 import { countryName, countryOptions, formatCalendarDate, formatDateTime, formatPhone, languageName, timeZoneOptions } from "../lib/format";
 import { can } from "../lib/permissions";
@@ -26,15 +27,26 @@ export class RapportContact extends HTMLElement {
   private team: Member[] = [];
   private consents: ConsentRecord[] = [];
   private readonly onLanguage = () => this.render();
+  // A change made elsewhere (another tab, a teammate, an API key) reloads the record, unless the
+  // user is in the middle of an edit: their save then meets If-Match and gets the stale notice.
+  private readonly onLive = (event: Event) => {
+    if (!isLiveSignal(event) || !this.contact) return;
+    const signal = event.detail;
+    const mine = signal.type !== "resync" && signal.id === this.contact.id;
+    const newer = signal.type === "resync" || (mine && signal.type === "contact.updated" && Number(signal.data.version) > this.contact.version) || (mine && signal.type === "contact.deleted") || (signal.type === "contacts.bulk_changed" && Array.isArray(signal.data.ids) && signal.data.ids.includes(this.contact.id));
+    if (newer && !this.querySelector("form.inline-edit")) void this.load();
+  };
 
   connectedCallback(): void {
     window.addEventListener(languageChanged, this.onLanguage);
+    window.addEventListener(liveEvent, this.onLive);
     this.replaceChildren(ht("p", "app.loading", { class: "loading" }));
     void this.load();
   }
 
   disconnectedCallback(): void {
     window.removeEventListener(languageChanged, this.onLanguage);
+    window.removeEventListener(liveEvent, this.onLive);
   }
 
   private get contactId(): string {

@@ -10,6 +10,7 @@ describe("parseLiveFrame", () => {
       data: { role: "member" },
     });
     expect(parseLiveFrame('{"type":"hello","seq":0}')).toEqual({ type: "hello", seq: 0 });
+    expect(parseLiveFrame('{"seq":5,"type":"contact.updated","id":"con_1","data":{"version":3}}')).toEqual({ type: "contact.updated", seq: 5, id: "con_1", data: { version: 3 } });
   });
 
   it("ignores what it does not know", () => {

@@ -1,7 +1,21 @@
 import { isRecord } from "./decode";
 
 // Frames from GET /api/v1/live. Mirrors hubEventTypes in workers/hub/events.ts.
-export const liveEventTypes = ["workspace.updated", "member.added", "member.updated", "member.removed"] as const;
+export const liveEventTypes = [
+  "workspace.updated",
+  "member.added",
+  "member.updated",
+  "member.removed",
+  "contact.created",
+  "contact.updated",
+  "contact.deleted",
+  "contact.restored",
+  "contacts.bulk_changed",
+  "company.created",
+  "company.updated",
+  "company.deleted",
+  "company.restored",
+] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 export type LiveEvent = { type: LiveEventType; seq: number; id: string; data: Record<string, unknown> };
 export type LiveFrame = LiveEvent | { type: "hello" | "pong"; seq: number };
