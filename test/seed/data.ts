@@ -16,6 +16,8 @@ export type Market = {
   /** [male form, female form] */
   surnames: readonly (readonly [string, string])[];
   cities: readonly City[];
+  /** Optional first word of a company name. */
+  companyPrefixes: readonly string[];
   companyWords: readonly string[];
   companySectors: readonly string[];
   /** Legal form and how it wraps the name. */
@@ -43,7 +45,7 @@ const ltSurnames = [
   "Kazlauskas", "Jankauskas", "Petrauskas", "Stankevičius", "Vasiliauskas", "Žukauskas", "Butkus", "Paulauskas",
   "Urbonas", "Kavaliauskas", "Baranauskas", "Pocius", "Rimkus", "Navickas", "Šimkus", "Sakalauskas",
   "Ramanauskas", "Lukoševičius", "Jakubauskas", "Vaitkus", "Žemaitis", "Mockus", "Grigas", "Balčiūnas",
-  "Šukys", "Jonaitis", "Kairys", "Bružas", "Čepulis", "Dambrauskas", "Gudaitis", "Mažeika",
+  "Šukys", "Jonaitis", "Kairys", "Bružas", "Čepulis", "Dambrauskas", "Gudaitis", "Malinauskas",
   "Adomaitis", "Valančius", "Bernotas", "Kučinskas", "Žilinskas", "Mikalauskas", "Račkauskas", "Šalkauskas",
 ].flatMap((male, i): [string, string][] => [[male, ltFemale(male, i % 3 === 0)]]);
 
@@ -59,6 +61,7 @@ const same = (names: string[]) => names.map((name): [string, string] => [name, n
 export const markets: readonly Market[] = [
   {
     code: "lt",
+    companyPrefixes: ["Šiaurės", "Vakarų", "Rytų", "Pietų", "Baltoji", "Naujoji", "Senoji", "Žalioji", "Didžioji", "Auksinė"],
     weight: 35,
     language: "lt",
     maleFirst: [
@@ -90,6 +93,7 @@ export const markets: readonly Market[] = [
   },
   {
     code: "lv",
+    companyPrefixes: ["Ziemeļu", "Rietumu", "Austrumu", "Jaunā", "Baltā", "Zaļā", "Lielā", "Zelta"],
     weight: 15,
     language: "lv",
     maleFirst: ["Jānis", "Andris", "Edgars", "Māris", "Kārlis", "Aivars", "Artūrs", "Raitis", "Roberts", "Valdis", "Guntis", "Uldis", "Mārtiņš", "Krišjānis", "Rihards", "Gatis", "Ojārs", "Dāvis", "Ēriks", "Toms"],
@@ -115,6 +119,7 @@ export const markets: readonly Market[] = [
   },
   {
     code: "sl",
+    companyPrefixes: ["Nova", "Stara", "Zelena", "Severna", "Južna", "Bela", "Velika", "Zlata"],
     weight: 15,
     language: "sl",
     maleFirst: ["Anže", "Luka", "Matej", "Jure", "Gregor", "Tadej", "Žiga", "Rok", "Nejc", "Blaž", "Primož", "Aljaž", "Matjaž", "Janez", "Marko", "Andrej", "Boštjan", "Uroš", "Klemen", "Miha"],
@@ -138,6 +143,7 @@ export const markets: readonly Market[] = [
   },
   {
     code: "ru",
+    companyPrefixes: ["Евро", "Гранд", "Техно", "Бизнес", "Промо", "Нео", "Мега", "Глобал"],
     weight: 10,
     language: "ru",
     maleFirst: ["Иван", "Алексей", "Дмитрий", "Сергей", "Андрей", "Михаил", "Николай", "Владимир", "Павел", "Артём", "Максим", "Егор", "Константин", "Юрий", "Олег", "Фёдор", "Григорий", "Роман", "Илья", "Виктор"],
@@ -158,6 +164,7 @@ export const markets: readonly Market[] = [
   },
   {
     code: "en",
+    companyPrefixes: ["North", "West", "East", "South", "Global", "United", "Royal", "First", "Blue", "Golden"],
     weight: 25,
     language: "en",
     maleFirst: ["James", "John", "Oliver", "William", "Harry", "George", "Jack", "Thomas", "Michael", "David", "Daniel", "Matthew", "Christopher", "Andrew", "Joshua", "Ryan", "Liam", "Noah", "Ethan", "Samuel", "Connor", "Patrick", "Seán"],

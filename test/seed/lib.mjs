@@ -2,7 +2,7 @@
 // migrations to a local state folder, finds the D1 SQLite file Miniflare keeps there, and bundles
 // seed.ts (which imports the worker's own helpers) so that Node can run it.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { DatabaseSync } from "node:sqlite";
@@ -45,7 +45,8 @@ export function findD1File(persistTo = defaultPersist) {
 /** Bundles seed.ts with esbuild and imports it; returns the module ({ seedDatabase }). */
 export async function loadSeeder() {
   const { build } = await import("esbuild");
-  const outfile = join(root, ".wrangler", "seed", "seed.mjs");
+  // One file per process, so that two seeds started at once never import each other's half-written bundle.
+  const outfile = join(root, ".wrangler", "seed", `seed-${process.pid}.mjs`);
   await build({
     entryPoints: [join(root, "test", "seed", "seed.ts")],
     bundle: true,
@@ -56,7 +57,9 @@ export async function loadSeeder() {
     logLevel: "warning",
     // libphonenumber-js and the rest are bundled; node: builtins stay external on platform node.
   });
-  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+  const seeder = await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+  rmSync(outfile, { force: true });
+  return seeder;
 }
 
 /** Is something (wrangler dev) serving from this state folder right now? Best effort, via /proc. */

@@ -361,7 +361,8 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       const city = rng.pick(market.cities);
       const word = rng.pick(market.companyWords);
       const sector = rng.pick(market.companySectors);
-      const core = sector ? `${word} ${sector}` : word;
+      const prefix = rng.chance(0.5) ? `${rng.pick(market.companyPrefixes)} ` : "";
+      const core = `${prefix}${word}${sector ? ` ${sector}` : ""}`;
       const name = rng.pick(market.legalForms)(core);
       const createdAt = Math.floor(start + i * companyStep + rng.next() * companyStep * 0.9);
       const id = seededId(rng, "company", createdAt);
