@@ -27,7 +27,8 @@ describe("matchRoute", () => {
   });
 
   it("answers not-found for the rest", () => {
-    expect(matchRoute("/contacts").name).toBe("not-found");
+    expect(matchRoute("/deals").name).toBe("not-found");
+    expect(matchRoute("/contacts/con_/edit").name).toBe("not-found");
   });
 });
 
