@@ -14,6 +14,10 @@ export const idPrefixes = {
   contact: "con",
   company: "cmp",
   consent: "cns",
+  pipeline: "pip",
+  stage: "stg",
+  deal: "deal",
+  stageChange: "dsh",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

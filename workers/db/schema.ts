@@ -343,3 +343,122 @@ export const consentRecords = sqliteTable(
   },
   (t) => [index("consent_records_contact_idx").on(t.workspaceId, t.contactId, t.id)],
 );
+
+// ---- Pipeline ------------------------------------------------------------------------------------
+
+export const stageKinds = ["open", "won", "lost"] as const;
+export type StageKind = (typeof stageKinds)[number];
+export const dealStatuses = ["open", "won", "lost"] as const;
+export type DealStatus = (typeof dealStatuses)[number];
+
+export const pipelines = sqliteTable(
+  "pipelines",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("pipelines_workspace_idx").on(t.workspaceId, t.position),
+    // One default pipeline per workspace, even when two first visits race to create it.
+    uniqueIndex("pipelines_default_unique").on(t.workspaceId).where(sql`is_default = 1`),
+  ],
+);
+
+export const stages = sqliteTable(
+  "stages",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    pipelineId: text("pipeline_id").notNull().references(() => pipelines.id),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    probability: integer("probability").notNull(),
+    kind: text("kind", { enum: stageKinds }).notNull(),
+    rottingDays: integer("rotting_days"),
+  },
+  (t) => [index("stages_pipeline_idx").on(t.workspaceId, t.pipelineId, t.position)],
+);
+
+export const deals = sqliteTable(
+  "deals",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    pipelineId: text("pipeline_id").notNull().references(() => pipelines.id),
+    stageId: text("stage_id").notNull().references(() => stages.id),
+    // Fractional index within the stage: a move writes one row, never renumbers the column.
+    position: text("position").notNull(),
+    title: text("title").notNull(),
+    value: integer("value").notNull().default(0),
+    currency: text("currency").notNull(),
+    primaryContactId: text("primary_contact_id").references(() => contacts.id),
+    companyId: text("company_id").references(() => companies.id),
+    ownerId: text("owner_id"),
+    expectedCloseDate: text("expected_close_date"),
+    status: text("status", { enum: dealStatuses }).notNull().default("open"),
+    lostReason: text("lost_reason"),
+    closedAt: integer("closed_at"),
+    stageEnteredAt: integer("stage_entered_at").notNull(),
+    source: text("source"),
+    tags: text("tags").notNull().default("[]"),
+    lastActivityAt: integer("last_activity_at"),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    index("deals_board_idx").on(t.workspaceId, t.pipelineId, t.stageId, t.position).where(live),
+    index("deals_owner_idx").on(t.workspaceId, t.ownerId, t.id).where(live),
+    index("deals_contact_idx").on(t.workspaceId, t.primaryContactId).where(live),
+    index("deals_company_idx").on(t.workspaceId, t.companyId).where(live),
+    index("deals_updated_idx").on(t.workspaceId, t.updatedAt, t.id).where(live),
+  ],
+);
+
+export const dealContacts = sqliteTable(
+  "deal_contacts",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    dealId: text("deal_id").notNull().references(() => deals.id),
+    contactId: text("contact_id").notNull().references(() => contacts.id),
+  },
+  (t) => [primaryKey({ columns: [t.dealId, t.contactId] }), index("deal_contacts_contact_idx").on(t.workspaceId, t.contactId)],
+);
+
+export const dealStageHistory = sqliteTable(
+  "deal_stage_history",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    dealId: text("deal_id").notNull().references(() => deals.id),
+    fromStageId: text("from_stage_id"),
+    toStageId: text("to_stage_id").notNull(),
+    actorType: text("actor_type", { enum: ["user", "api_key", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("deal_stage_history_deal_idx").on(t.workspaceId, t.dealId, t.id), index("deal_stage_history_at_idx").on(t.workspaceId, t.at)],
+);
+
+export const exchangeRates = sqliteTable(
+  "exchange_rates",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    currency: text("currency").notNull(),
+    // How many units of the workspace's base currency one unit of `currency` buys, from this date on.
+    rate: text("rate").notNull(),
+    validFrom: text("valid_from").notNull(),
+    updatedBy: text("updated_by"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.currency, t.validFrom] })],
+);
