@@ -61,7 +61,7 @@ export class RapportContacts extends HTMLElement {
   private readonly typed = debounce(() => {
     this.filters = { ...this.filters, q: this.search.value };
     this.apply();
-  }, 250);
+  }, 200);
 
   connectedCallback(): void {
     window.addEventListener(languageChanged, this.onLanguage);
@@ -72,7 +72,7 @@ export class RapportContacts extends HTMLElement {
       selectable: writer,
       columns: [
         { label: "contacts.colName", cell: (contact) => this.nameCell(contact), className: "name-col" },
-        { label: "contacts.colCompany", cell: (contact) => (contact.company ? h("a", { href: `/companies/${contact.company.id}` }, contact.company.name) : ""), optional: true },
+        { label: "contacts.colCompany", cell: (contact) => (contact.company ? h("a", { href: `/companies/${contact.company.id}`, class: "clip", title: contact.company.name }, contact.company.name) : ""), optional: true },
         { label: "contacts.colPhone", cell: (contact) => (contact.phone ? h("span", { class: "nowrap" }, formatPhone(contact.phone)) : ""), optional: true },
         { label: "contacts.colStage", cell: (contact) => stageBadge(contact.lifecycle_stage) },
         { label: "contacts.colOwner", cell: (contact) => h("span", { class: "nowrap" }, ownerName(this.team, contact.owner_id)), optional: true },
