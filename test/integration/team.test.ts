@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addMember, call, createApiKey, expectProblem, field, signUp, uniqueEmail } from "../helpers/api";
 
@@ -107,10 +108,19 @@ describe("roles", () => {
     const owner = await signUp();
     const member = await addMember(owner, "member");
     await createApiKey(owner, "read");
+    const company = await call("POST", "/api/v1/companies", { token: owner.token, body: { name: "UAB Gone", domain: "gone.lt" } });
+    await call("POST", "/api/v1/contacts", {
+      token: owner.token,
+      body: { first_name: "Gone", emails: ["gone@gone.lt"], phones: [{ number: "+37061234567" }], tags: ["x"], company_id: field<string>(company.json, "id"), consent: { status: "granted" } },
+    });
     expectProblem(await call("DELETE", "/api/v1/workspace?confirm=wrong", { token: owner.token }), 422);
     expect((await call("DELETE", "/api/v1/workspace?confirm=Acme%20Baltic", { token: owner.token })).status).toBe(204);
     expectProblem(await call("GET", "/api/v1/workspace", { token: owner.token }), 401);
     expectProblem(await call("GET", "/api/v1/workspace", { token: member.token }), 401);
+    for (const table of ["contacts", "companies", "contact_emails", "pipelines", "stages", "audit_log"]) {
+      const left = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE workspace_id = ?`).bind(owner.workspaceId).first<{ n: number }>();
+      expect(left?.n, table).toBe(0);
+    }
   });
 
   it("never changes or removes the owner through member routes", async () => {

@@ -8,6 +8,7 @@ import { problems } from "../http/problem";
 import { randomToken } from "../lib/crypto";
 import type { ServiceContext } from "../lib/service-context";
 import { workspaceSnapshot } from "../workspaces/workspace.service";
+import { defaultPipelineInserts } from "../pipelines/pipeline.service";
 import { accessTokenTtlSeconds, signAccessToken, type TokenConfig } from "./access-token";
 import type { LoginInput, Me, Session, SignupInput, User } from "./auth.schema";
 import { assertNotThrottled, clearLoginFailures, recordLoginFailure, throttleSubject } from "./login-throttle";
@@ -93,6 +94,7 @@ export async function signup(db: Database, config: TokenConfig, input: SignupInp
     auditInsert(ctx, { action: "workspace.created", entityType: "workspace", entityId: workspace.id, before: null, after: workspaceSnapshot(workspace) }),
     auditInsert(ctx, { action: "user.created", entityType: "user", entityId: user.id, before: null, after: toUser(user) }),
     auditInsert(ctx, { action: "member.added", entityType: "member", entityId: membershipId, before: null, after: { user_id: user.id, role: "owner" } }),
+    ...defaultPipelineInserts(db, workspace.id, now),
   ]).catch((error: unknown) => {
     throw isUniqueViolation(error) ? emailTaken : error;
   });

@@ -1,7 +1,29 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
-import { apiKeys, auditLog, idempotencyKeys, invitations, memberships, refreshTokens, workspaces } from "../db/schema";
+import {
+  apiKeys,
+  auditLog,
+  companies,
+  consentRecords,
+  contactEmails,
+  contactPhones,
+  contacts,
+  contactTags,
+  dealContacts,
+  deals,
+  dealStageHistory,
+  exchangeRates,
+  idempotencyKeys,
+  invitations,
+  memberships,
+  pipelines,
+  refreshTokens,
+  stages,
+  workspaces,
+} from "../db/schema";
+import { workspaceToken } from "../contacts/normalize";
+import { contactsFts } from "../contacts/search-index";
 import { assertVersion } from "../http/etag";
 import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
@@ -76,6 +98,8 @@ export async function updateWorkspace(ctx: ServiceContext, patch: WorkspacePatch
 
 // Deleting a workspace erases everything it holds, the audit log included: after deletion
 // nothing of the workspace's personal data remains. Users stay (they may belong elsewhere).
+// One batch is one transaction; a workspace near D1's limits would need this as a queued job
+// in chunks (noted in docs/decisions.md).
 export async function deleteWorkspace(ctx: ServiceContext, confirmName: string): Promise<void> {
   const current = await getWorkspaceRow(ctx.db, ctx.actor.workspaceId);
   if (confirmName !== current.name) {
@@ -83,6 +107,20 @@ export async function deleteWorkspace(ctx: ServiceContext, confirmName: string):
   }
   const id = current.id;
   await ctx.db.batch([
+    // Children before parents: D1 enforces the foreign keys.
+    ctx.db.delete(dealStageHistory).where(eq(dealStageHistory.workspaceId, id)),
+    ctx.db.delete(dealContacts).where(eq(dealContacts.workspaceId, id)),
+    ctx.db.delete(deals).where(eq(deals.workspaceId, id)),
+    ctx.db.delete(stages).where(eq(stages.workspaceId, id)),
+    ctx.db.delete(pipelines).where(eq(pipelines.workspaceId, id)),
+    ctx.db.delete(exchangeRates).where(eq(exchangeRates.workspaceId, id)),
+    ctx.db.delete(consentRecords).where(eq(consentRecords.workspaceId, id)),
+    ctx.db.delete(contactTags).where(eq(contactTags.workspaceId, id)),
+    ctx.db.delete(contactPhones).where(eq(contactPhones.workspaceId, id)),
+    ctx.db.delete(contactEmails).where(eq(contactEmails.workspaceId, id)),
+    ctx.db.delete(contactsFts).where(eq(contactsFts.ws, workspaceToken(id))),
+    ctx.db.delete(contacts).where(eq(contacts.workspaceId, id)),
+    ctx.db.delete(companies).where(eq(companies.workspaceId, id)),
     ctx.db.delete(refreshTokens).where(eq(refreshTokens.workspaceId, id)),
     ctx.db.delete(apiKeys).where(eq(apiKeys.workspaceId, id)),
     ctx.db.delete(invitations).where(eq(invitations.workspaceId, id)),
