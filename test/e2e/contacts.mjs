@@ -90,6 +90,18 @@ export async function contactsFlow({ page, origin, step, assert, screenshot }) {
     assert((await page.getByTestId("duplicate-link").getAttribute("href")) === new URL(contactUrl).pathname, "duplicate link does not lead to the existing contact");
   });
 
+  await step("contacts: an impossible phone is refused beside the phone field, in the reader's words", async () => {
+    await page.getByLabel("Email", { exact: true }).fill("someone.new@example.lt");
+    await page.getByLabel("Phone", { exact: true }).fill("12");
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await page.waitForSelector("input[name=phones][aria-invalid=true]");
+    const phone = page.getByLabel("Phone", { exact: true });
+    const errorId = ((await phone.getAttribute("aria-describedby")) ?? "").split(" ").find((id) => id.endsWith("-error"));
+    const text = (await page.locator(`#${errorId}`).textContent()) ?? "";
+    assert(text.startsWith("This is not a phone number we can dial"), `phone error was "${text}"`);
+    assert(await page.getByTestId("duplicate-link").isHidden(), "the duplicate link stayed after a different error");
+  });
+
   await step("contacts: `/` focuses search; `sarunas` finds Šarūnas without accents", async () => {
     await page.getByRole("link", { name: "All contacts" }).click();
     await page.waitForURL(`${origin}/contacts`);

@@ -396,6 +396,9 @@ export const en = {
   "field.companyName": "Name the company.",
   "field.languageCode": "Use a language code such as lt, en or pt-BR.",
   "field.amount": "Enter an amount, for example 250000 or 1 250 000,50.",
+  "field.domain": "Use a domain such as example.com.",
+  "field.unknownCompany": "This company does not exist or was deleted. Pick one from the list.",
+  "field.unknownMember": "The owner must be a member of this workspace.",
 };
 
 export type Messages = { [K in keyof typeof en]: string };

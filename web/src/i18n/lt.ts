@@ -392,4 +392,7 @@ export const lt: Messages = {
   "field.companyName": "Įveskite įmonės pavadinimą.",
   "field.languageCode": "Įveskite kalbos kodą, pvz., lt, en ar pt-BR.",
   "field.amount": "Įveskite sumą, pvz., 250000 arba 1 250 000,50.",
+  "field.domain": "Įveskite domeną, pvz., example.com.",
+  "field.unknownCompany": "Tokios įmonės nėra arba ji ištrinta. Pasirinkite iš sąrašo.",
+  "field.unknownMember": "Atsakingas asmuo turi būti šios darbo srities narys.",
 };

@@ -392,4 +392,7 @@ export const lv: Messages = {
   "field.companyName": "Ievadiet uzņēmuma nosaukumu.",
   "field.languageCode": "Ievadiet valodas kodu, piemēram, lt, en vai pt-BR.",
   "field.amount": "Ievadiet summu, piemēram, 250000 vai 1 250 000,50.",
+  "field.domain": "Ievadiet domēnu, piemēram, example.com.",
+  "field.unknownCompany": "Šāda uzņēmuma nav vai tas ir dzēsts. Izvēlieties no saraksta.",
+  "field.unknownMember": "Atbildīgajam jābūt šīs darba vietas dalībniekam.",
 };

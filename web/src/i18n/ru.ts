@@ -392,4 +392,7 @@ export const ru: Messages = {
   "field.companyName": "Введите название компании.",
   "field.languageCode": "Введите код языка, например lt, en или pt-BR.",
   "field.amount": "Введите сумму, например 250000 или 1 250 000,50.",
+  "field.domain": "Введите домен, например example.com.",
+  "field.unknownCompany": "Такой компании нет или она удалена. Выберите из списка.",
+  "field.unknownMember": "Ответственный должен быть участником этого рабочего пространства.",
 };

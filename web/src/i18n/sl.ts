@@ -392,4 +392,7 @@ export const sl: Messages = {
   "field.companyName": "Vnesite ime podjetja.",
   "field.languageCode": "Vnesite kodo jezika, na primer lt, en ali pt-BR.",
   "field.amount": "Vnesite znesek, na primer 250000 ali 1 250 000,50.",
+  "field.domain": "Vnesite domeno, na primer example.com.",
+  "field.unknownCompany": "To podjetje ne obstaja ali je bilo izbrisano. Izberite ga s seznama.",
+  "field.unknownMember": "Skrbnik mora biti član tega delovnega prostora.",
 };

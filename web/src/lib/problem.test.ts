@@ -38,4 +38,16 @@ describe("toApiError", () => {
   it("unescapes JSON pointers", () => {
     expect(fieldNameOf({ pointer: "/a~1b/c", detail: "x" })).toBe("a/b.c");
   });
+
+  it("keeps each field's error code and the problem's extra members", () => {
+    const error = toApiError(409, {
+      code: "duplicate_email",
+      detail: "A contact with this email already exists.",
+      existing_id: "con_1",
+      errors: [{ pointer: "/emails/0", code: "duplicate_email", detail: "Taken." }, { pointer: "/phones/1/number", code: "invalid_phone", detail: "Bad." }],
+    });
+    expect(error.extensions).toEqual({ existing_id: "con_1" });
+    expect(error.fieldErrors).toEqual({ "emails.0": "Taken.", "phones.1.number": "Bad." });
+    expect(error.fieldCodes).toEqual({ "emails.0": "duplicate_email", "phones.1.number": "invalid_phone" });
+  });
 });

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly retryAfterSeconds: number | null = null,
     /** Problem members beyond the standard ones, such as `existing_id` on a duplicate. */
     readonly extensions: Record<string, unknown> = {},
+    /** The stable code of each field's error (invalid_phone, duplicate_email…), for translation. */
+    readonly fieldCodes: Record<string, string> = {},
   ) {
     super(detail);
     this.name = "ApiError";
@@ -35,6 +37,7 @@ function fieldErrorsOf(value: unknown): FieldError[] {
     if (!isRecord(item) || typeof item.detail !== "string") continue;
     errors.push({
       detail: item.detail,
+      ...(typeof item.code === "string" ? { code: item.code } : {}),
       ...(typeof item.pointer === "string" ? { pointer: item.pointer } : {}),
       ...(typeof item.parameter === "string" ? { parameter: item.parameter } : {}),
     });
@@ -55,13 +58,17 @@ export function toApiError(status: number, body: unknown, retryAfter: string | n
   const detail = typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : `HTTP ${status}`;
   const requestId = typeof problem.request_id === "string" ? problem.request_id : null;
   const fieldErrors: Record<string, string> = {};
+  const fieldCodes: Record<string, string> = {};
   const otherErrors: string[] = [];
   for (const error of fieldErrorsOf(problem.errors)) {
     const field = fieldNameOf(error);
     if (field === null) otherErrors.push(error.detail);
-    else fieldErrors[field] ??= error.detail;
+    else if (fieldErrors[field] === undefined) {
+      fieldErrors[field] = error.detail;
+      if (error.code) fieldCodes[field] = error.code;
+    }
   }
   const standard = new Set(["type", "title", "status", "detail", "code", "request_id", "instance", "errors"]);
   const extensions = Object.fromEntries(Object.entries(problem).filter(([key]) => !standard.has(key)));
-  return new ApiError(status, code, detail, fieldErrors, otherErrors, requestId, parseRetryAfter(retryAfter), extensions);
+  return new ApiError(status, code, detail, fieldErrors, otherErrors, requestId, parseRetryAfter(retryAfter), extensions, fieldCodes);
 }

@@ -8,6 +8,8 @@ describe("server messages", () => {
     expect(en["field.email"]).toBe("Enter a valid email address.");
     expect(en["field.passwordShort"]).toBe("Use at least 10 characters.");
     expect(fieldMessageKey("Something new from the server.")).toBeNull();
+    expect(fieldMessageKey("This is not a valid phone number (default country LT).", "invalid_phone")).toBe("field.phone");
+    expect(fieldMessageKey("Enter a valid email address.", "invalid_format")).toBe("field.email");
   });
 
   it("knows the codes it can word itself and the fields they belong to", () => {

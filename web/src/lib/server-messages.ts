@@ -26,8 +26,19 @@ const fieldMessages: Record<string, MessageKey> = {
   "Use a language code such as lt, en or pt-BR.": "field.languageCode",
 };
 
-export function fieldMessageKey(detail: string): MessageKey | null {
-  return fieldMessages[detail] ?? null;
+// Field errors that carry a stable code are worded by the code, whatever the English detail says.
+const fieldCodeMessages: Record<string, MessageKey> = {
+  invalid_phone: "field.phone",
+  identity_required: "field.contactEmpty",
+  invalid_domain: "field.domain",
+  duplicate_email: "error.duplicateEmail",
+  duplicate_domain: "error.domainTaken",
+  unknown_company: "field.unknownCompany",
+  unknown_member: "field.unknownMember",
+};
+
+export function fieldMessageKey(detail: string, code?: string): MessageKey | null {
+  return (code ? fieldCodeMessages[code] : undefined) ?? fieldMessages[detail] ?? null;
 }
 
 const codeMessages: Record<string, MessageKey> = {

@@ -116,7 +116,7 @@ export function showErrors(form: HTMLFormElement, error: unknown): void {
   for (const [name, detail] of Object.entries(fieldErrors)) {
     const control = controlFor(form, name);
     const slot = control?.dataset.errorId ? document.getElementById(control.dataset.errorId) : null;
-    const key = fieldMessageKey(detail);
+    const key = fieldMessageKey(detail, problem.fieldCodes[name]);
     const text = key ? t(key) : detail;
     if (!control || !slot) {
       leftOver.push(text);
