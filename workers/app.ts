@@ -6,6 +6,8 @@ import { auditRoutes } from "./audit/audit.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
+import { dealRoutes } from "./deals/deal.routes";
+import { pipelineRoutes } from "./pipelines/pipeline.routes";
 import type { AppEnv } from "./env";
 import { liveRoutes } from "./hub/live.routes";
 import { requireJsonBody } from "./http/content-type";
@@ -72,6 +74,8 @@ export function createApp() {
     .route("/", auditRoutes)
     .route("/", contactRoutes)
     .route("/", companyRoutes)
+    .route("/", pipelineRoutes)
+    .route("/", dealRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);

@@ -39,7 +39,11 @@ async function workspaceA() {
     token: owner.token,
     body: { first_name: "Alphonse", last_name: "Secretas", emails: ["alphonse@alpha-secret.lt"], company_id: field<string>(company.json, "id") },
   });
+  const pipelines = await call("GET", "/api/v1/pipelines", { token: owner.token });
+  const deal = await call("POST", "/api/v1/deals", { token: owner.token, body: { title: "Alpha secret deal", value: 100 } });
   return {
+    pipelineId: field<string>(pipelines.json, "data", 0, "id"),
+    dealId: field<string>(deal.json, "id"),
     companyId: field<string>(company.json, "id"),
     contactId: field<string>(contact.json, "id"),
     owner,
@@ -63,6 +67,8 @@ function idFor(path: string, a: A): string {
     invitations: a.invitationId,
     contacts: a.contactId,
     companies: a.companyId,
+    pipelines: a.pipelineId,
+    deals: a.dealId,
   };
   const id = collection ? ids[collection] : undefined;
   if (!id) throw new Error(`tenancy walker: no fixture id for ${path}; add one for the new collection`);
@@ -84,7 +90,7 @@ describe("tenancy", () => {
     const a = await workspaceA();
     const b = await signUp({ workspace_name: "Bravo" });
     const bKey = await createApiKey(b, "admin");
-    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, "Alphonse", "alpha-secret"];
+    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, "Alphonse", "alpha-secret", "Alpha secret deal"];
 
     for (const { method, path, op, isPublic } of operations) {
       const { url, body } = fill(path, op, a);
@@ -116,5 +122,7 @@ describe("tenancy", () => {
     expect(field((await call("GET", "/api/v1/workspace", { token: a.owner.token })).json, "name")).toBe(a.name);
     expect(field((await call("GET", `/api/v1/contacts/${a.contactId}`, { token: a.owner.token })).json, "version")).toBe(1);
     expect(field((await call("GET", `/api/v1/companies/${a.companyId}`, { token: a.owner.token })).json, "version")).toBe(1);
+    expect(field((await call("GET", `/api/v1/deals/${a.dealId}`, { token: a.owner.token })).json, "version")).toBe(1);
+    expect(field((await call("GET", "/api/v1/pipelines", { token: a.owner.token })).json, "data", 0, "version")).toBe(1);
   });
 });

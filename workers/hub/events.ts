@@ -17,6 +17,11 @@ export const hubEventTypes = [
   "company.updated",
   "company.deleted",
   "company.restored",
+  "deal.created",
+  "deal.updated",
+  "deal.moved",
+  "deal.deleted",
+  "pipeline.changed",
 ] as const;
 export type HubEventType = (typeof hubEventTypes)[number];
 
@@ -24,4 +29,17 @@ export type HubEventInput = { type: HubEventType; id: string; actor: string | nu
 export type HubEvent = HubEventInput & { seq: number; at: string };
 
 // Frames a client may send over the socket.
-export const ClientFrame = z.discriminatedUnion("type", [z.object({ type: z.literal("ping") }).strict()]);
+// `watch` says what the person is looking at ("pipeline:pip_…" or "deal:deal_…", null for
+// nothing) so others see who else is there.
+export const ClientFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ping") }).strict(),
+  z
+    .object({
+      type: z.literal("watch"),
+      target: z
+        .string()
+        .regex(/^(pipeline|deal):[a-z]+_[0-9a-z]{1,40}$/)
+        .nullable(),
+    })
+    .strict(),
+]);
