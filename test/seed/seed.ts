@@ -88,6 +88,15 @@ export function prng(seed: number) {
 }
 type Rng = ReturnType<typeof prng>;
 
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
 const idAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 
 function encodeTime(ms: number): string {
@@ -270,6 +279,9 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   const password = options.password ?? randomBytes(12).toString("base64url");
   if (password.length < 10) throw new Error("--password needs at least 10 characters (the API's rule).");
   const domain = email.split("@")[1] ?? "rapport.test";
+  // Ids come from their own stream, salted with the demo email, so that a second demo workspace
+  // (another --email) fits into the same database while the records themselves stay the same.
+  const idRng = prng((options.seed ^ fnv1a(email)) >>> 0);
 
   const db = new DatabaseSync(options.dbFile);
   const hasContacts = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'contacts'").get() as { n: number };
@@ -278,7 +290,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   const end = options.now;
   const start = end - 3 * year;
   const workspaceCreatedAt = start - 7 * day;
-  const workspaceId = seededId(rng, "workspace", workspaceCreatedAt);
+  const workspaceId = seededId(idRng, "workspace", workspaceCreatedAt);
   const workspaceName = `Baltic Demo Sales (seed ${options.seed})`;
 
   const memberSpecs: Omit<Member, "userId">[] = [
@@ -299,7 +311,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   }
 
   const passwordHash = await hashPassword(password);
-  const members: Member[] = memberSpecs.map((spec) => ({ ...spec, userId: seededId(rng, "user", workspaceCreatedAt) }));
+  const members: Member[] = memberSpecs.map((spec) => ({ ...spec, userId: seededId(idRng, "user", workspaceCreatedAt) }));
   const owners = members; // every member owns records
   const ownerFor = (market: Market["code"]) => {
     // Most records belong to the member who works that market; the rest are spread.
@@ -342,7 +354,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       // Members join one minute apart, the owner first (sign-in picks the oldest membership).
       const at = workspaceCreatedAt + index * 60_000;
       insertUser.run(member.userId, member.email, member.name, passwordHash, languageOf[member.market] ?? "en", zoneOf[member.market] ?? "UTC", at, at);
-      insertMembership.run(seededId(rng, "membership", at), workspaceId, member.userId, member.role, at, at);
+      insertMembership.run(seededId(idRng, "membership", at), workspaceId, member.userId, member.role, at, at);
       bump("users");
       bump("memberships");
     });
@@ -365,7 +377,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       const core = `${prefix}${word}${sector ? ` ${sector}` : ""}`;
       const name = rng.pick(market.legalForms)(core);
       const createdAt = Math.floor(start + i * companyStep + rng.next() * companyStep * 0.9);
-      const id = seededId(rng, "company", createdAt);
+      const id = seededId(idRng, "company", createdAt);
       let companyDomain: string | null = null;
       if (rng.chance(0.85)) {
         const slug = asciiSlug(core) || "company";
@@ -491,7 +503,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
         }
       }
 
-      const id = seededId(rng, "contact", createdAt);
+      const id = seededId(idRng, "contact", createdAt);
       const searchRowid = maxRowid + i + 1;
       const owner = ownerFor(market.code);
       const stage = rng.weighted(stageWeights);
@@ -553,7 +565,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       phones.forEach((phone, position) => insertPhone.run(workspaceId, id, position, phone.e164, phone.raw, phone.label));
       for (const tag of tags) insertTag.run(workspaceId, tag, id);
       if (consentStatus !== "unknown") {
-        insertConsent.run(seededId(rng, "consent", createdAt), workspaceId, id, consentStatus, consentSource, legalBasis, owner.userId, createdAt);
+        insertConsent.run(seededId(idRng, "consent", createdAt), workspaceId, id, consentStatus, consentSource, legalBasis, owner.userId, createdAt);
         bump("consent_records");
       }
       const doc = searchDocument({ workspaceId, firstName, lastName, emails: contactEmails, phones: national, companyName: company?.name ?? null });
