@@ -4,6 +4,8 @@
 import type { ApiKey, CreatedApiKey } from "../../../workers/api-keys/api-key.schema";
 import type { AuditEntry } from "../../../workers/audit/audit.schema";
 import type { Company, CompanyCreateInput, CompanyPatchInput } from "../../../workers/companies/company.schema";
+import type { Board, Deal, DealCreateInput, DealMoveInput, DealPatchInput, ExchangeRate, StageChange } from "../../../workers/deals/deal.schema";
+import type { Pipeline, PipelineCreateInput, PipelinePatchInput } from "../../../workers/pipelines/pipeline.schema";
 import type { ConsentRecord, Contact, ContactBulkInput, ContactCreateInput, ContactPatchInput } from "../../../workers/contacts/contact.schema";
 import type { Me, Session, User } from "../../../workers/auth/auth.schema";
 import type { CreatedInvitation, Invitation, InvitationPreview } from "../../../workers/team/invitation.schema";
@@ -17,7 +19,7 @@ import * as d from "./decoders";
 
 export { ApiError };
 export type Page<T> = { data: T[]; next_cursor: string | null };
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 type Options = { body?: unknown; headers?: Record<string, string>; query?: Record<string, string | number | undefined>; signal?: AbortSignal };
 type Raw = { status: number; headers: Headers; body: unknown };
 
@@ -193,4 +195,25 @@ export const api = {
   restoreCompany: (companyId: string) => json<Company>(d.decodeCompany, "POST", `/companies/${id(companyId)}/restore`),
   companyContacts: (companyId: string, query: PageQuery = {}) =>
     json<Page<Contact>>(page(d.decodeContact), "GET", `/companies/${id(companyId)}/contacts`, { query: { limit: 50, ...query } }),
+
+  pipelines: () => json<{ data: Pipeline[] }>(d.decodePipelineList, "GET", "/pipelines"),
+  createPipeline: (body: PipelineCreateInput) => json<Pipeline>(d.decodePipeline, "POST", "/pipelines", { body }),
+  updatePipeline: (pipelineId: string, body: PipelinePatchInput) => json<Pipeline>(d.decodePipeline, "PATCH", `/pipelines/${id(pipelineId)}`, { body }),
+  deletePipeline: async (pipelineId: string, moveDealsTo?: string) => {
+    await call("DELETE", `/pipelines/${id(pipelineId)}`, { query: { move_deals_to: moveDealsTo } });
+  },
+  board: (pipelineId: string) => json<Board>(d.decodeBoard, "GET", `/pipelines/${id(pipelineId)}/board`),
+
+  deals: (query: ListQuery) => json<Page<Deal>>(page(d.decodeDeal), "GET", "/deals", { query: { limit: 50, ...query } }),
+  deal: (dealId: string) => withEtag<Deal>(d.decodeDeal, "GET", `/deals/${id(dealId)}`),
+  createDeal: (body: DealCreateInput) => json<Deal>(d.decodeDeal, "POST", "/deals", { body }),
+  updateDeal: (dealId: string, body: DealPatchInput, etag: string | null) => withEtag<Deal>(d.decodeDeal, "PATCH", `/deals/${id(dealId)}`, { body, ...ifMatch(etag) }),
+  deleteDeal: async (dealId: string) => {
+    await call("DELETE", `/deals/${id(dealId)}`);
+  },
+  moveDeal: (dealId: string, body: DealMoveInput) => json<Deal>(d.decodeDeal, "POST", `/deals/${id(dealId)}/move`, { body }),
+  dealHistory: (dealId: string) => json<{ data: StageChange[] }>(d.decodeStageChangeList, "GET", `/deals/${id(dealId)}/history`),
+
+  exchangeRates: () => json<{ base_currency: string; rates: ExchangeRate[] }>(d.decodeExchangeRates, "GET", "/exchange-rates"),
+  putExchangeRates: (rates: ExchangeRate[]) => json<{ base_currency: string; rates: ExchangeRate[] }>(d.decodeExchangeRates, "PUT", "/exchange-rates", { body: { rates } }),
 };

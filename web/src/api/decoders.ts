@@ -3,6 +3,8 @@
 import type { ApiKey, CreatedApiKey } from "../../../workers/api-keys/api-key.schema";
 import type { AuditEntry } from "../../../workers/audit/audit.schema";
 import type { Company } from "../../../workers/companies/company.schema";
+import type { Board, BoardColumn, Deal, ExchangeRate, StageChange } from "../../../workers/deals/deal.schema";
+import type { Pipeline, Stage } from "../../../workers/pipelines/pipeline.schema";
 import type { ConsentRecord, Contact } from "../../../workers/contacts/contact.schema";
 import type { Me, Session, User } from "../../../workers/auth/auth.schema";
 import type { CreatedInvitation, Invitation, InvitationPreview } from "../../../workers/team/invitation.schema";
@@ -182,3 +184,54 @@ export const decodeCompany: Decoder<Company> = object({
   version: number,
   deleted_at: text,
 });
+
+const stageKind = oneOf(["open", "won", "lost"] as const);
+const stageFields = { id: string, name: string, position: number, probability: number, kind: stageKind, rotting_days: nullable(number) };
+export const decodeStage: Decoder<Stage> = object(stageFields);
+
+export const decodePipeline: Decoder<Pipeline> = object({
+  id: string,
+  name: string,
+  position: number,
+  is_default: boolean,
+  stages: array(decodeStage),
+  version: number,
+  created_at: string,
+  updated_at: string,
+});
+export const decodePipelineList: Decoder<{ data: Pipeline[] }> = object({ data: array(decodePipeline) });
+
+const ref = nullable(object({ id: string, name: string }));
+export const decodeDeal: Decoder<Deal> = object({
+  id: string,
+  title: string,
+  value: number,
+  currency: string,
+  pipeline_id: string,
+  stage_id: string,
+  position: string,
+  primary_contact: ref,
+  contact_ids: array(string),
+  company: ref,
+  owner_id: text,
+  expected_close_date: text,
+  status: oneOf(["open", "won", "lost"] as const),
+  lost_reason: text,
+  closed_at: text,
+  stage_entered_at: string,
+  source: text,
+  tags: array(string),
+  created_by: text,
+  created_at: string,
+  updated_at: string,
+  version: number,
+});
+
+const decodeColumn: Decoder<BoardColumn> = object({ ...stageFields, deals: array(decodeDeal), count: number, total: number, weighted_total: number });
+export const decodeBoard: Decoder<Board> = object({ pipeline_id: string, base_currency: string, seq: number, columns: array(decodeColumn), missing_rates: array(string) });
+
+export const decodeStageChange: Decoder<StageChange> = object({ id: string, from_stage_id: text, to_stage_id: string, actor_type: actorType, actor_id: text, at: string });
+export const decodeStageChangeList: Decoder<{ data: StageChange[] }> = object({ data: array(decodeStageChange) });
+
+export const decodeExchangeRate: Decoder<ExchangeRate> = object({ currency: string, rate: string, valid_from: string });
+export const decodeExchangeRates: Decoder<{ base_currency: string; rates: ExchangeRate[] }> = object({ base_currency: string, rates: array(decodeExchangeRate) });

@@ -1,10 +1,14 @@
 // The workspace's live event stream (GET /api/v1/live, cookie-authenticated WebSocket). Events are
 // re-broadcast as window events; a reconnect or a seq gap broadcasts "resync" so views refetch.
-import { type LiveEvent, missedEvents, parseLiveFrame, reconnectDelay } from "../lib/live-frame";
+import { type LiveEvent, missedEvents, parseLiveFrame, type PresenceFrame, reconnectDelay } from "../lib/live-frame";
 import { api } from "./client";
 
 export const liveEvent = "rapport:live";
 export type LiveSignal = LiveEvent | { type: "resync" };
+export const presenceEvent = "rapport:presence";
+
+// What this tab is looking at; sent again after every reconnect (the hub forgets closed sockets).
+let watching: string | null = null;
 
 let socket: WebSocket | null = null;
 let wanted = false;
@@ -23,6 +27,7 @@ function open(): void {
   socket = current;
   current.addEventListener("open", () => {
     attempt = 0;
+    if (watching) current.send(JSON.stringify({ type: "watch", target: watching }));
     pingTimer = setInterval(() => current.send('{"type":"ping"}'), 25_000);
   });
   current.addEventListener("message", (message) => {
@@ -32,6 +37,7 @@ function open(): void {
     if (missedEvents(lastSeq, frame)) emit({ type: "resync" });
     lastSeq = frame.seq;
     if ("id" in frame) emit(frame);
+    else if (frame.type === "presence") window.dispatchEvent(new CustomEvent<PresenceFrame>(presenceEvent, { detail: frame }));
   });
   current.addEventListener("close", () => {
     clearInterval(pingTimer);
@@ -67,4 +73,15 @@ export function stopLive(): void {
 
 export function isLiveSignal(event: Event): event is CustomEvent<LiveSignal> {
   return event instanceof CustomEvent && event.type === liveEvent;
+}
+
+/** Tells teammates what this tab shows ("pipeline:pip_…", "deal:deal_…") or, with null, nothing. */
+export function watch(target: string | null): void {
+  if (watching === target) return;
+  watching = target;
+  if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "watch", target }));
+}
+
+export function isPresenceSignal(event: Event): event is CustomEvent<PresenceFrame> {
+  return event instanceof CustomEvent && event.type === presenceEvent;
 }

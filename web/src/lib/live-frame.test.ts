@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { missedEvents, parseLiveFrame, reconnectDelay } from "./live-frame";
+import { missedEvents, othersPresent, parseLiveFrame, reconnectDelay } from "./live-frame";
 
 describe("parseLiveFrame", () => {
+  it("accepts deal events and presence frames", () => {
+    expect(parseLiveFrame('{"seq":7,"type":"deal.moved","id":"deal_1","data":{"version":2}}')).toEqual({ type: "deal.moved", seq: 7, id: "deal_1", data: { version: 2 } });
+    expect(parseLiveFrame('{"type":"presence","seq":7,"target":"pipeline:pip_1","users":["usr_1",3,"usr_2"]}')).toEqual({ type: "presence", seq: 7, target: "pipeline:pip_1", users: ["usr_1", "usr_2"] });
+    expect(missedEvents(7, { type: "presence", seq: 7, target: "deal:deal_1", users: [] })).toBe(false);
+    expect(missedEvents(6, { type: "presence", seq: 7, target: "deal:deal_1", users: [] })).toBe(true);
+    expect(othersPresent(["usr_1", "usr_2"], "usr_1")).toEqual(["usr_2"]);
+  });
+
   it("accepts hub events and hello frames", () => {
     expect(parseLiveFrame('{"seq":4,"type":"member.added","id":"mem_1","at":"x","actor":null,"data":{"role":"member"}}')).toEqual({
       type: "member.added",
@@ -15,7 +23,8 @@ describe("parseLiveFrame", () => {
 
   it("ignores what it does not know", () => {
     expect(parseLiveFrame("not json")).toBeNull();
-    expect(parseLiveFrame('{"type":"deal.moved","seq":1,"id":"d"}')).toBeNull();
+    expect(parseLiveFrame('{"type":"deal.teleported","seq":1,"id":"d"}')).toBeNull();
+    expect(parseLiveFrame('{"type":"presence","seq":1}')).toBeNull();
     expect(parseLiveFrame('{"type":"error","detail":"Unknown frame."}')).toBeNull();
   });
 });

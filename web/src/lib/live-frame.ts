@@ -15,10 +15,16 @@ export const liveEventTypes = [
   "company.updated",
   "company.deleted",
   "company.restored",
+  "deal.created",
+  "deal.updated",
+  "deal.moved",
+  "deal.deleted",
+  "pipeline.changed",
 ] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 export type LiveEvent = { type: LiveEventType; seq: number; id: string; data: Record<string, unknown> };
-export type LiveFrame = LiveEvent | { type: "hello" | "pong"; seq: number };
+export type PresenceFrame = { type: "presence"; seq: number; target: string; users: string[] };
+export type LiveFrame = LiveEvent | PresenceFrame | { type: "hello" | "pong"; seq: number };
 
 export function parseLiveFrame(text: string): LiveFrame | null {
   let value: unknown;
@@ -30,6 +36,10 @@ export function parseLiveFrame(text: string): LiveFrame | null {
   if (!isRecord(value) || typeof value.seq !== "number") return null;
   const { type, seq } = value;
   if (type === "hello" || type === "pong") return { type, seq };
+  if (type === "presence") {
+    const users = Array.isArray(value.users) ? value.users.filter((user): user is string => typeof user === "string") : [];
+    return typeof value.target === "string" ? { type, seq, target: value.target, users } : null;
+  }
   const eventType = liveEventTypes.find((candidate) => candidate === type);
   if (!eventType || typeof value.id !== "string") return null;
   return { type: eventType, seq, id: value.id, data: isRecord(value.data) ? value.data : {} };
@@ -44,5 +54,16 @@ export function reconnectDelay(attempt: number, random: number): number {
 /** A gap in seq means events were missed (e.g. while offline): the client must refetch. */
 export function missedEvents(lastSeq: number | null, frame: LiveFrame): boolean {
   if (lastSeq === null) return false;
-  return frame.type === "hello" || frame.type === "pong" ? frame.seq > lastSeq : frame.seq > lastSeq + 1;
+  // hello, pong and presence carry the latest seq without being an event themselves.
+  return "id" in frame ? frame.seq > lastSeq + 1 : frame.seq > lastSeq;
+}
+
+/** What a page is looking at, for presence: a pipeline's board or one deal. */
+export function watchTarget(kind: "pipeline" | "deal", id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** The other people looking at the same thing (the user's own other tabs are not "others"). */
+export function othersPresent(users: readonly string[], selfId: string | null): string[] {
+  return users.filter((user) => user !== selfId);
 }
