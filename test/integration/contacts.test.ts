@@ -272,6 +272,20 @@ describe("bulk changes", () => {
     expect(diffs).toContainEqual({ before: { tags: ["kaunas", "old", "vip"] }, after: { tags: ["kaunas", "vip"] } });
     expect((await bulk({ action: "delete" })).status).toBe(200);
     expect(field<unknown[]>((await call("GET", "/api/v1/contacts", { token: owner.token })).json, "data")).toEqual([]);
+    expect((await bulk({ action: "restore" })).json).toEqual({ updated: 3 });
+    expect(field<unknown[]>((await call("GET", "/api/v1/contacts", { token: owner.token })).json, "data")).toHaveLength(3);
+  });
+
+  it("restores in bulk with the search index exactly as a single write builds it", async () => {
+    const owner = await signUp();
+    const contact = await create(owner, { first_name: "Žydrūnė", phones: [{ number: "8 612 34567" }], emails: ["zydrune@x.lt"] });
+    const before = await env.DB.prepare("SELECT name, email, phone, company FROM contacts_fts WHERE rowid = (SELECT search_rowid FROM contacts WHERE id = ?)").bind(contact.id).first();
+    await call("POST", "/api/v1/contacts/bulk", { token: owner.token, body: { action: "delete", ids: [contact.id] } });
+    expect(await search(owner, "zydrune")).toEqual([]);
+    await call("POST", "/api/v1/contacts/bulk", { token: owner.token, body: { action: "restore", ids: [contact.id] } });
+    const after = await env.DB.prepare("SELECT name, email, phone, company FROM contacts_fts WHERE rowid = (SELECT search_rowid FROM contacts WHERE id = ?)").bind(contact.id).first();
+    expect(after).toEqual(before);
+    expect((await search(owner, "612 34567")).map((c) => c.id)).toEqual([contact.id]);
   });
 
   it("changes nothing when one id is not a contact of the workspace", async () => {

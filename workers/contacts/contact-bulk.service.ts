@@ -1,11 +1,14 @@
-import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
-import { auditLog, contacts, contactTags } from "../db/schema";
+import { auditLog, companies, contacts, contactTags } from "../db/schema";
+import { nationalOf, restoreWindowMs } from "./contact.service";
 import { problems } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
 import type { ContactBulkInput } from "./contact.schema";
-import { normalizeTags } from "./normalize";
+import { normalizeTags, searchDocument } from "./normalize";
+import { emailsOf, phonesOf } from "./contact.mapper";
+import { getWorkspaceRow } from "../workspaces/workspace.service";
 import { assertMemberOfWorkspace } from "./references";
 import { contactsFts } from "./search-index";
 
@@ -20,13 +23,21 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
-async function assertAllLive(db: Database, workspaceId: string, ids: readonly string[]) {
+// Every id must be a contact of this workspace: live ones for changes, recently deleted ones
+// (within the restore window) for a restore.
+async function assertAllPresent(db: Database, workspaceId: string, ids: readonly string[], deleted: { since: number } | null) {
   const found = new Set<string>();
   for (const part of chunks(ids)) {
     const rows = await db
       .select({ id: contacts.id })
       .from(contacts)
-      .where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, part), isNull(contacts.deletedAt)));
+      .where(
+        and(
+          eq(contacts.workspaceId, workspaceId),
+          inArray(contacts.id, part),
+          deleted ? and(isNotNull(contacts.deletedAt), gte(contacts.deletedAt, deleted.since)) : isNull(contacts.deletedAt),
+        ),
+      );
     for (const row of rows) found.add(row.id);
   }
   const missing = ids.filter((id) => !found.has(id));
@@ -60,12 +71,33 @@ function auditRows(ctx: ServiceContext, ids: readonly string[], action: string, 
   );
 }
 
+/** Search documents for restored contacts, built by the same code as single writes; 16 rows per insert. */
+async function searchInserts(db: Database, workspaceId: string, ids: readonly string[]): Promise<BatchItem<"sqlite">[]> {
+  const workspace = await getWorkspaceRow(db, workspaceId);
+  const documents: (typeof contactsFts.$inferInsert)[] = [];
+  for (const part of chunks(ids)) {
+    const rows = await db
+      .select({ contact: contacts, companyName: companies.name })
+      .from(contacts)
+      .leftJoin(companies, and(eq(companies.id, contacts.companyId), isNull(companies.deletedAt)))
+      .where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.id, part)));
+    for (const { contact, companyName } of rows) {
+      const phones = nationalOf(phonesOf(contact), workspace.defaultPhoneCountry);
+      const doc = searchDocument({ workspaceId, firstName: contact.firstName, lastName: contact.lastName, emails: emailsOf(contact), phones, companyName });
+      documents.push({ rowid: contact.searchRowid, ...doc });
+    }
+  }
+  const inserts: BatchItem<"sqlite">[] = [];
+  for (let i = 0; i < documents.length; i += 16) inserts.push(db.insert(contactsFts).values(documents.slice(i, i + 16)));
+  return inserts;
+}
+
 const tagsFromTable = sql`(SELECT coalesce(json_group_array(tag), '[]') FROM (SELECT ${contactTags.tag} AS tag FROM ${contactTags} WHERE ${contactTags.contactId} = ${contacts.id} ORDER BY ${contactTags.tag}))`;
 
 export async function bulkUpdateContacts(ctx: ServiceContext, input: ContactBulkInput): Promise<{ updated: number }> {
   const workspaceId = ctx.actor.workspaceId;
   const ids = [...new Set(input.ids)];
-  await assertAllLive(ctx.db, workspaceId, ids);
+  await assertAllPresent(ctx.db, workspaceId, ids, input.action === "restore" ? { since: ctx.now - restoreWindowMs } : null);
   if (input.action === "set_owner" && input.owner_id) await assertMemberOfWorkspace(ctx.db, workspaceId, input.owner_id, "/owner_id");
 
   const stamp = { updatedAt: ctx.now, updatedBy: ctx.actor.id, version: sql<number>`${contacts.version} + 1` };
@@ -107,6 +139,11 @@ export async function bulkUpdateContacts(ctx: ServiceContext, input: ContactBulk
           ctx.db.update(contacts).set({ tags: tagsFromTable, ...stamp }).where(scope),
         ];
       }
+      case "restore":
+        return [
+          auditRows(ctx, part, "contact.restored", sql`json_object('deleted_at', ${contacts.deletedAt})`, sql`json_object('deleted_at', NULL)`),
+          ctx.db.update(contacts).set({ deletedAt: null, ...stamp }).where(scope),
+        ];
       case "delete":
         return [
           auditRows(ctx, part, "contact.deleted", sql`json_object('deleted_at', NULL)`, sql`json_object('deleted_at', ${new Date(ctx.now).toISOString()})`),
@@ -115,6 +152,7 @@ export async function bulkUpdateContacts(ctx: ServiceContext, input: ContactBulk
         ];
     }
   });
+  if (input.action === "restore") statements.push(...(await searchInserts(ctx.db, workspaceId, ids)));
   const [first, ...rest] = statements;
   if (first) await ctx.db.batch([first, ...rest]);
   return { updated: ids.length };

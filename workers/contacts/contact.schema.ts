@@ -155,6 +155,7 @@ export const ContactBulkBody = z
     z.object({ action: z.literal("remove_tags"), ids: bulkIds, tags: z.array(TagField).min(1).max(20) }).strict(),
     z.object({ action: z.literal("set_lifecycle_stage"), ids: bulkIds, lifecycle_stage: z.enum(lifecycleStages) }).strict(),
     z.object({ action: z.literal("delete"), ids: bulkIds }).strict(),
+    z.object({ action: z.literal("restore"), ids: bulkIds }).strict(),
   ])
   .openapi("ContactBulkBody");
 

@@ -202,7 +202,8 @@ function childRows(db: Database, workspaceId: string, contactId: string, emails:
   };
 }
 
-function nationalOf(phones: readonly StoredPhone[], defaultCountry: string) {
+/** Stored phones with their national numbers, as the search index wants them. */
+export function nationalOf(phones: readonly StoredPhone[], defaultCountry: string) {
   return phones.map((p) => normalizePhone(p.e164, defaultCountry) ?? { e164: p.e164, national: p.e164.replace(/^\+/, "") });
 }
 
