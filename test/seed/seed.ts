@@ -493,13 +493,15 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       if (rng.chance(0.8)) {
         const mobile = phoneFor(rng, city.country, mobileFormats);
         phones.push({ e164: mobile.normalized.e164, raw: mobile.raw, label: rng.chance(0.5) ? "mobile" : null });
+        // The service indexes the stored E.164 re-parsed in the workspace's country; that is the
+        // same number as the one just parsed from the raw text, so its national part is the same.
+        national.push(mobile.normalized);
         if (rng.chance(0.1)) {
           const office = phoneFor(rng, city.country, landlineFormats);
-          if (office.normalized.e164 !== mobile.normalized.e164) phones.push({ e164: office.normalized.e164, raw: office.raw, label: "work" });
-        }
-        for (const phone of phones) {
-          // As the service indexes them: the stored E.164 re-parsed in the workspace's country.
-          national.push(normalizePhone(phone.e164, workspacePhoneCountry) ?? { e164: phone.e164, national: phone.e164.replace(/^\+/, "") });
+          if (office.normalized.e164 !== mobile.normalized.e164) {
+            phones.push({ e164: office.normalized.e164, raw: office.raw, label: "work" });
+            national.push(office.normalized);
+          }
         }
       }
 
