@@ -104,4 +104,22 @@ describe("generated input never produces a 5xx", () => {
       runs,
     );
   });
+
+  it("pipeline and deal routes", async () => {
+    const owner = await signUp();
+    const pipelines = await call("GET", "/api/v1/pipelines", { token: owner.token });
+    const stageId = String((pipelines.json as { data: { stages: { id: string }[] }[] }).data[0]?.stages[1]?.id);
+    const deal = await call("POST", "/api/v1/deals", { token: owner.token, body: { title: "Prop" } });
+    const id = String((deal.json as { id: string }).id);
+    await fc.assert(fc.asyncProperty(bodies(["title", "value", "currency", "stage_id", "pipeline_id", "primary_contact_id", "contact_ids", "tags", "expected_close_date"]), (body) => expectNo5xx("POST", "/api/v1/deals", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["title", "value", "currency", "owner_id", "tags"]), (body) => expectNo5xx("PATCH", `/api/v1/deals/${id}`, body, owner.token)), runs);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(bodies(["stage_id", "before_id", "after_id", "version"]), fc.record({ stage_id: fc.constant(stageId), version: fc.integer(), before_id: stringish })), (body) =>
+        expectNo5xx("POST", `/api/v1/deals/${id}/move`, body, owner.token),
+      ),
+      runs,
+    );
+    await fc.assert(fc.asyncProperty(bodies(["name", "stages", "move_deals_to", "position"]), (body) => expectNo5xx("POST", "/api/v1/pipelines", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["rates"]), (body) => expectNo5xx("PUT", "/api/v1/exchange-rates", body, owner.token)), runs);
+  });
 });
