@@ -18,6 +18,8 @@ export const idPrefixes = {
   stage: "stg",
   deal: "deal",
   stageChange: "dsh",
+  form: "frm",
+  submission: "sub",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -462,3 +462,71 @@ export const exchangeRates = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.currency, t.validFrom] })],
 );
+
+// ---- Lead capture ----------------------------------------------------------------------------------
+
+export const submissionStatuses = ["received", "processed", "failed", "spam", "invalid"] as const;
+export type SubmissionStatus = (typeof submissionStatuses)[number];
+
+export const forms = sqliteTable(
+  "forms",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    // The unguessable key in the public URL /f/{public_key}.
+    publicKey: text("public_key").notNull(),
+    // JSON: [{field, required, label}] in display order.
+    fields: text("fields").notNull(),
+    hiddenFields: text("hidden_fields").notNull().default("[]"),
+    allowedOrigins: text("allowed_origins").notNull().default("[]"),
+    redirectUrl: text("redirect_url"),
+    thankYouMessage: text("thank_you_message"),
+    ownerMode: text("owner_mode", { enum: ["none", "fixed", "round_robin"] }).notNull().default("none"),
+    ownerIds: text("owner_ids").notNull().default("[]"),
+    roundRobinNext: integer("round_robin_next").notNull().default(0),
+    lifecycleStage: text("lifecycle_stage", { enum: lifecycleStages }).notNull().default("lead"),
+    tags: text("tags").notNull().default("[]"),
+    dealPipelineId: text("deal_pipeline_id"),
+    dealStageId: text("deal_stage_id"),
+    consentText: text("consent_text"),
+    consentLegalBasis: text("consent_legal_basis"),
+    turnstileSecret: text("turnstile_secret"),
+    minFillSeconds: integer("min_fill_seconds").notNull().default(3),
+    version: integer("version").notNull().default(1),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [uniqueIndex("forms_public_key_unique").on(t.publicKey), index("forms_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+export const formSubmissions = sqliteTable(
+  "form_submissions",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    formId: text("form_id").notNull().references(() => forms.id),
+    status: text("status", { enum: submissionStatuses }).notNull(),
+    // Why it was quarantined or could not be processed.
+    reason: text("reason"),
+    attempts: integer("attempts").notNull().default(0),
+    // Everything that was posted, as received (JSON object of strings), minus the honeypot.
+    payload: text("payload").notNull(),
+    // JSON: {source, utm_source, …, referrer, landing_page} of this touch.
+    attribution: text("attribution").notNull().default("{}"),
+    origin: text("origin"),
+    userAgent: text("user_agent"),
+    ipHash: text("ip_hash"),
+    contactId: text("contact_id"),
+    dealId: text("deal_id"),
+    receivedAt: integer("received_at").notNull(),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [
+    index("form_submissions_form_idx").on(t.workspaceId, t.formId, t.id),
+    index("form_submissions_contact_idx").on(t.workspaceId, t.contactId, t.id),
+    index("form_submissions_status_idx").on(t.workspaceId, t.status, t.id),
+  ],
+);
