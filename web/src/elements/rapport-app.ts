@@ -14,11 +14,13 @@ import "./rapport-company-new";
 import "./rapport-contact";
 import "./rapport-contact-new";
 import "./rapport-contacts";
+import "./rapport-deal";
 import "./rapport-deleted";
 import "./rapport-home";
 import "./rapport-invite";
 import "./rapport-language-switcher";
 import "./rapport-not-found";
+import "./rapport-pipeline";
 import "./rapport-settings";
 import "./rapport-signin";
 import "./rapport-signup";
@@ -42,6 +44,10 @@ const titles: Record<Route["name"], MessageKey> = {
   "companies-new": "companies.createTitle",
   "companies-deleted": "companies.deletedTitle",
   company: "companies.title",
+  pipeline: "pipeline.title",
+  deal: "deal.title",
+  "settings-pipelines": "pipelines.title",
+  "settings-exchange-rates": "rates.title",
   "not-found": "common.notFoundTitle",
 };
 
@@ -155,6 +161,14 @@ export class RapportApp extends HTMLElement {
         return h("rapport-deleted", { kind: "companies" });
       case "company":
         return h("rapport-company", { "company-id": route.id });
+      case "pipeline":
+        return h("rapport-pipeline", { "pipeline-id": route.id ?? undefined });
+      case "deal":
+        return h("rapport-deal", { "deal-id": route.id });
+      case "settings-pipelines":
+        return h("rapport-settings", { section: "pipelines" });
+      case "settings-exchange-rates":
+        return h("rapport-settings", { section: "exchange-rates" });
       case "not-found":
         return h("rapport-not-found");
     }
@@ -175,8 +189,10 @@ export class RapportApp extends HTMLElement {
       const settings = this.route.name.startsWith("settings-");
       const contacts = this.route.name === "contact" || this.route.name.startsWith("contacts");
       const companies = this.route.name === "company" || this.route.name.startsWith("companies");
+      const pipeline = this.route.name === "pipeline" || this.route.name === "deal";
       list.append(
         h("li", {}, ht("a", "nav.home", { href: "/", "aria-current": this.route.name === "home" ? "page" : undefined })),
+        h("li", {}, ht("a", "nav.pipeline", { href: "/pipeline", "aria-current": pipeline ? "page" : undefined })),
         h("li", {}, ht("a", "nav.contacts", { href: "/contacts", "aria-current": contacts ? "page" : undefined })),
         h("li", {}, ht("a", "nav.companies", { href: "/companies", "aria-current": companies ? "page" : undefined })),
         h("li", {}, ht("a", "nav.settings", { href: "/settings/workspace", "aria-current": settings ? "page" : undefined })),

@@ -2,6 +2,8 @@ import { bindAttribute, type MessageKey } from "../i18n";
 import { can } from "../lib/permissions";
 import { role } from "../session";
 import { h, ht } from "../ui/dom";
+import "./rapport-exchange-rates";
+import "./rapport-pipeline-settings";
 
 type Section = { id: string; href: string; label: MessageKey; tag: string; visible: boolean };
 
@@ -12,6 +14,8 @@ export class RapportSettings extends HTMLElement {
     const sections: Section[] = [
       { id: "workspace", href: "/settings/workspace", label: "nav.workspace", tag: "rapport-workspace-settings", visible: true },
       { id: "team", href: "/settings/team", label: "nav.team", tag: "rapport-team-settings", visible: true },
+      { id: "pipelines", href: "/settings/pipelines", label: "nav.pipelines", tag: "rapport-pipeline-settings", visible: true },
+      { id: "exchange-rates", href: "/settings/exchange-rates", label: "nav.exchangeRates", tag: "rapport-exchange-rates", visible: true },
       { id: "api-keys", href: "/settings/api-keys", label: "nav.apiKeys", tag: "rapport-api-keys", visible: can.manageApiKeys(role()) },
       { id: "audit", href: "/settings/audit", label: "nav.audit", tag: "rapport-audit-log", visible: can.readAuditLog(role()) },
     ];

@@ -45,4 +45,15 @@ describe("safeNextPath", () => {
     expect(isPublicRoute(matchRoute("/signup"))).toBe(true);
     expect(isPublicRoute(matchRoute("/settings/api-keys"))).toBe(false);
   });
+
+describe("pipeline routes", () => {
+  it("matches the board, a deal and the pipeline settings", () => {
+    expect(matchRoute("/pipeline")).toEqual({ name: "pipeline", id: null });
+    expect(matchRoute("/pipeline/pip_01abc")).toEqual({ name: "pipeline", id: "pip_01abc" });
+    expect(matchRoute("/deals/deal_01abc")).toEqual({ name: "deal", id: "deal_01abc" });
+    expect(matchRoute("/deals/con_1")).toEqual({ name: "not-found" });
+    expect(matchRoute("/settings/pipelines")).toEqual({ name: "settings-pipelines" });
+    expect(matchRoute("/settings/exchange-rates")).toEqual({ name: "settings-exchange-rates" });
+  });
+});
 });

@@ -18,6 +18,10 @@ export type Route =
   | { name: "companies-new" }
   | { name: "companies-deleted" }
   | { name: "company"; id: string }
+  | { name: "pipeline"; id: string | null }
+  | { name: "deal"; id: string }
+  | { name: "settings-pipelines" }
+  | { name: "settings-exchange-rates" }
   | { name: "not-found" };
 
 export type RouteName = Route["name"];
@@ -31,6 +35,10 @@ const fixed: Record<string, Route> = {
   "/settings/team": { name: "settings-team" },
   "/settings/api-keys": { name: "settings-api-keys" },
   "/settings/audit": { name: "settings-audit" },
+  "/settings/pipelines": { name: "settings-pipelines" },
+  "/settings/exchange-rates": { name: "settings-exchange-rates" },
+  "/pipeline": { name: "pipeline", id: null },
+  "/deals": { name: "pipeline", id: null },
   "/contacts": { name: "contacts" },
   "/contacts/new": { name: "contacts-new" },
   "/contacts/deleted": { name: "contacts-deleted" },
@@ -49,6 +57,10 @@ export function matchRoute(pathname: string): Route {
   if (contact?.[1]) return { name: "contact", id: contact[1] };
   const company = /^\/companies\/(cmp_[A-Za-z0-9_-]{1,60})$/.exec(path);
   if (company?.[1]) return { name: "company", id: company[1] };
+  const pipeline = /^\/pipeline\/(pip_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (pipeline?.[1]) return { name: "pipeline", id: pipeline[1] };
+  const deal = /^\/deals\/(deal_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (deal?.[1]) return { name: "deal", id: deal[1] };
   return { name: "not-found" };
 }
 
