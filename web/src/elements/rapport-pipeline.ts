@@ -74,6 +74,7 @@ export class RapportPipeline extends HTMLElement {
   private drag: Drag | null = null;
   private buffered: { type: string; id: string; seq: number; data: Record<string, unknown> }[] = [];
   private loading = false;
+  private rendering = false;
   private viewers: string[] = [];
   private readonly boardEl = h("div", { class: "board", "data-testid": "board" });
   private readonly presenceSlot = h("div", { class: "presence-slot" });
@@ -275,8 +276,14 @@ export class RapportPipeline extends HTMLElement {
     if (view.missing_rates.length) this.summary.append(h("span", { class: "warning" }, t("pipeline.missingRates", { currencies: view.missing_rates.join(", ") })));
     const list = h("ol", { class: "board-columns" }, ...columns);
     bindAttribute(list, "aria-label", "pipeline.board");
-    this.boardEl.replaceChildren(list);
-    if (focusedId) this.boardEl.querySelector<HTMLElement>(`.deal-card[data-deal-id="${CSS.escape(focusedId)}"]`)?.focus({ preventScroll: false });
+    // Replacing the focused card blurs it; that blur is the re-render, not the user leaving.
+    this.rendering = true;
+    try {
+      this.boardEl.replaceChildren(list);
+      if (focusedId) this.boardEl.querySelector<HTMLElement>(`.deal-card[data-deal-id="${CSS.escape(focusedId)}"]`)?.focus({ preventScroll: false });
+    } finally {
+      this.rendering = false;
+    }
   }
 
   private columnEl(column: BoardColumn, stageIndex: number, base: string, locale: string, now: number): HTMLElement {
@@ -320,7 +327,7 @@ export class RapportPipeline extends HTMLElement {
         "aria-pressed": can.writeRecords(role()) ? String(lifted) : undefined,
         "aria-roledescription": t("deal.title"),
       },
-      h("a", { class: "deal-title", href: `/deals/${deal.id}`, tabindex: "-1" }, deal.title),
+      h("a", { class: "deal-title", href: `/deals/${deal.id}`, tabindex: "-1", draggable: "false" }, deal.title),
       h("span", { class: "deal-value" }, this.money(deal.value, deal.currency)),
       people.length ? h("span", { class: "deal-people" }, people.join(" · ")) : null,
       h(
@@ -332,6 +339,8 @@ export class RapportPipeline extends HTMLElement {
       ),
     );
     card.dataset.stageIndex = String(stageIndex);
+    // The browser's own link and text dragging would cancel the pointer drag.
+    card.addEventListener("dragstart", (event) => event.preventDefault());
     if (can.writeRecords(role())) {
       card.addEventListener("keydown", (event) => this.onCardKey(event, deal.id));
       card.addEventListener("pointerdown", (event) => this.onPointerDown(event, deal.id, card));
@@ -342,7 +351,9 @@ export class RapportPipeline extends HTMLElement {
     }
     card.addEventListener("blur", () => {
       // Leaving a lifted card (Tab, a click elsewhere) puts it back, as Escape would.
-      if (this.lifted?.dealId === deal.id && !this.contains(document.activeElement)) this.cancelLift();
+      if (!this.rendering && this.lifted?.dealId === deal.id) setTimeout(() => {
+        if (this.lifted?.dealId === deal.id && !this.boardEl.contains(document.activeElement)) this.cancelLift();
+      });
     });
     return card;
   }
