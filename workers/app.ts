@@ -7,6 +7,8 @@ import { authRoutes } from "./auth/auth.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
 import { dealRoutes } from "./deals/deal.routes";
+import { formRoutes } from "./forms/form.routes";
+import { publicFormRoutes } from "./forms/public-form.routes";
 import { pipelineRoutes } from "./pipelines/pipeline.routes";
 import type { AppEnv } from "./env";
 import { liveRoutes } from "./hub/live.routes";
@@ -76,9 +78,18 @@ export function createApp() {
     .route("/", companyRoutes)
     .route("/", pipelineRoutes)
     .route("/", dealRoutes)
+    .route("/", formRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);
+  app.use(
+    "/f/*",
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: (c) => problemResponse(problems.payloadTooLarge(256 * 1024).problem, c.var.requestId),
+    }),
+  );
+  app.route("/f", publicFormRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -1,8 +1,8 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { companies, contacts, deals, memberships, pipelines, workspaces } from "./schema";
+import { companies, contacts, deals, forms, memberships, pipelines, workspaces } from "./schema";
 
-type Versioned = typeof workspaces | typeof memberships | typeof contacts | typeof companies | typeof deals | typeof pipelines;
+type Versioned = typeof workspaces | typeof memberships | typeof contacts | typeof companies | typeof deals | typeof pipelines | typeof forms;
 
 // D1 has no BEGIN/COMMIT, only batch(); a batch rolls back only when a statement fails. This
 // statement fails (NOT NULL on `version`) exactly when the row's version is no longer the one

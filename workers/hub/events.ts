@@ -22,6 +22,7 @@ export const hubEventTypes = [
   "deal.moved",
   "deal.deleted",
   "pipeline.changed",
+  "form.submitted",
 ] as const;
 export type HubEventType = (typeof hubEventTypes)[number];
 

@@ -1,4 +1,5 @@
 import { createDatabase } from "../db/client";
+import { processAndAnnounce } from "../forms/lead-runner";
 import { purgeExpired } from "./maintenance";
 import { JobMessage } from "./messages";
 
@@ -6,6 +7,9 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
   switch (message.type) {
     case "maintenance.purge":
       await purgeExpired(createDatabase(env.DB), now);
+      return;
+    case "form.process":
+      await processAndAnnounce(env, message.submission_id);
       return;
   }
 }

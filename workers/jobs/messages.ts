@@ -8,6 +8,8 @@ export const JobMessage = z.discriminatedUnion("type", [
     // The cron window this run belongs to (ISO date), so duplicate deliveries are harmless.
     window: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   }),
+  // A form submission whose processing failed (or was replayed by an admin).
+  z.object({ type: z.literal("form.process"), submission_id: z.string().startsWith("sub_").max(64) }),
 ]);
 
 export type JobMessage = z.infer<typeof JobMessage>;

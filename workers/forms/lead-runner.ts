@@ -1,0 +1,48 @@
+import { createDatabase } from "../db/client";
+import { unwrap } from "../hub/client";
+import { publishToWorkspace } from "../hub/publish";
+import { markFailed, processSubmission, type CreateDealForLead } from "./lead.service";
+import { formSubmissions } from "../db/schema";
+import { eq } from "drizzle-orm";
+
+// Runs a submission's processing with the real collaborators (the hub creates deals), records a
+// failure on the submission and hands it to the queue for retries. Used by the public endpoint,
+// by the replay route and by the queue consumer.
+
+function dealCreator(env: Env): CreateDealForLead {
+  return async (input) => {
+    const hub = env.HUB.get(env.HUB.idFromName(input.actor.workspaceId));
+    const result = await hub.createDeal(
+      { actor: input.actor, requestId: null },
+      { title: input.title, value: 0, stage_id: input.stageId, primary_contact_id: input.contactId, company_id: input.companyId, owner_id: input.ownerId, source: input.source },
+    );
+    return unwrap(result).id;
+  };
+}
+
+/** Processes now; on failure stores the reason and enqueues a retry. Never throws. */
+export async function runLeadProcessing(env: Env, submissionId: string): Promise<void> {
+  const db = createDatabase(env.DB);
+  try {
+    await processAndAnnounce(env, submissionId);
+  } catch (error) {
+    console.error("Lead processing failed; queued for retry", submissionId, error);
+    await markFailed(db, submissionId, error);
+    await env.JOBS.send({ type: "form.process", submission_id: submissionId }, { delaySeconds: 10 });
+  }
+}
+
+/** Processes and tells the workspace; throws on failure (the queue consumer retries). */
+export async function processAndAnnounce(env: Env, submissionId: string): Promise<void> {
+  const db = createDatabase(env.DB);
+  const outcome = await processSubmission(db, submissionId, Date.now(), dealCreator(env));
+  if (outcome.status !== "processed" || !outcome.contactId) return;
+  const [row] = await db.select({ workspaceId: formSubmissions.workspaceId, formId: formSubmissions.formId }).from(formSubmissions).where(eq(formSubmissions.id, submissionId)).limit(1);
+  if (!row) return;
+  await publishToWorkspace(env, row.workspaceId, {
+    type: "form.submitted",
+    id: submissionId,
+    actor: null,
+    data: { form_id: row.formId, contact_id: outcome.contactId, deal_id: outcome.dealId, owner_id: outcome.ownerId, new_contact: outcome.created },
+  });
+}
