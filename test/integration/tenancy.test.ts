@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addMember, call, createApiKey, field, signUp, uniqueEmail } from "../helpers/api";
 
@@ -41,7 +42,16 @@ async function workspaceA() {
   });
   const pipelines = await call("GET", "/api/v1/pipelines", { token: owner.token });
   const deal = await call("POST", "/api/v1/deals", { token: owner.token, body: { title: "Alpha secret deal", value: 100 } });
+  const form = await call("POST", "/api/v1/forms", { token: owner.token, body: { name: "Alpha secret form", fields: [{ field: "email", required: true }] } });
+  const formKey = field<string>(form.json, "public_key");
+  const posted = await exports.default.fetch(`http://localhost/f/${formKey}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cf-connecting-ip": "192.0.2.1" },
+    body: JSON.stringify({ email: "alpha-lead@alpha-secret.lt", website: "spam" }),
+  });
   return {
+    formId: field<string>(form.json, "id"),
+    submissionId: field<string>(await posted.json(), "submission_id"),
     pipelineId: field<string>(pipelines.json, "data", 0, "id"),
     dealId: field<string>(deal.json, "id"),
     companyId: field<string>(company.json, "id"),
@@ -60,7 +70,8 @@ type A = Awaited<ReturnType<typeof workspaceA>>;
 // The id of A's resource for each collection; a new collection with path ids must be added
 // here, and the test says so instead of silently skipping it.
 function idFor(path: string, a: A): string {
-  const collection = path.split("/").at(-2) === "{id}" ? path.split("/").at(-3) : path.split("/").at(-2);
+  const segments = path.split("/");
+  const collection = segments[segments.indexOf("{id}") - 1];
   const ids: Record<string, string> = {
     members: a.member.membershipId,
     "api-keys": a.key.id,
@@ -69,6 +80,7 @@ function idFor(path: string, a: A): string {
     companies: a.companyId,
     pipelines: a.pipelineId,
     deals: a.dealId,
+    forms: a.formId,
   };
   const id = collection ? ids[collection] : undefined;
   if (!id) throw new Error(`tenancy walker: no fixture id for ${path}; add one for the new collection`);
@@ -76,7 +88,7 @@ function idFor(path: string, a: A): string {
 }
 
 function fill(path: string, op: Operation, a: A) {
-  let url = path.replace("{id}", () => idFor(path, a)).replace("{token}", a.invitationToken);
+  let url = path.replace("{id}", () => idFor(path, a)).replace("{token}", a.invitationToken).replace("{submission_id}", a.submissionId);
   const query = (op.parameters ?? []).filter((p) => p.in === "query" && p.required);
   if (query.length > 0) url += `?${query.map((p) => `${p.name}=${encodeURIComponent(p.name === "confirm" ? a.name : "x")}`).join("&")}`;
   const body = op.requestBody?.content?.["application/json"]?.example;
@@ -90,7 +102,7 @@ describe("tenancy", () => {
     const a = await workspaceA();
     const b = await signUp({ workspace_name: "Bravo" });
     const bKey = await createApiKey(b, "admin");
-    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, "Alphonse", "alpha-secret", "Alpha secret deal"];
+    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal"];
 
     for (const { method, path, op, isPublic } of operations) {
       const { url, body } = fill(path, op, a);
