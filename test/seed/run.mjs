@@ -69,7 +69,7 @@ ${Object.entries(result.counts)
   .join("\n")}
   contacts_fts     ${result.counts.contacts?.toLocaleString("en") ?? 0}
 No audit_log entries are written for seeded rows (nobody changed them through the API).
-Deals and tasks are not seeded: those tables do not exist yet.
+Not seeded: ${result.notSeeded.join("; ")}.
 
 Workspace: ${result.workspaceName}
 Sign in:   ${result.email}
