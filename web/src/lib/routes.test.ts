@@ -27,7 +27,7 @@ describe("matchRoute", () => {
   });
 
   it("answers not-found for the rest", () => {
-    expect(matchRoute("/deals").name).toBe("not-found");
+    expect(matchRoute("/tasks").name).toBe("not-found");
     expect(matchRoute("/contacts/con_/edit").name).toBe("not-found");
   });
 });
@@ -52,6 +52,7 @@ describe("pipeline routes", () => {
     expect(matchRoute("/pipeline/pip_01abc")).toEqual({ name: "pipeline", id: "pip_01abc" });
     expect(matchRoute("/deals/deal_01abc")).toEqual({ name: "deal", id: "deal_01abc" });
     expect(matchRoute("/deals/con_1")).toEqual({ name: "not-found" });
+    expect(matchRoute("/deals")).toEqual({ name: "pipeline", id: null });
     expect(matchRoute("/settings/pipelines")).toEqual({ name: "settings-pipelines" });
     expect(matchRoute("/settings/exchange-rates")).toEqual({ name: "settings-exchange-rates" });
   });
