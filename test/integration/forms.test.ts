@@ -84,6 +84,15 @@ describe("the hosted form", () => {
     expect(html).not.toContain("<script");
     expect((await exports.default.fetch("http://localhost/f/nope")).status).toBe(404);
   });
+
+  it("serves the embed script that landing pages load from another origin", async () => {
+    const res = await exports.default.fetch("http://localhost/f/embed.js");
+    expect(res.headers.get("content-type")).toContain("text/javascript");
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    const script = await res.text();
+    expect(script).toContain('form[data-rapport-form]');
+    expect(script).toContain("utm_source");
+  });
 });
 
 describe("posting leads", () => {

@@ -11,6 +11,7 @@ import { eq } from "drizzle-orm";
 import { getWorkspaceRow } from "../workspaces/workspace.service";
 import { checkFillToken, issueFillToken } from "./fill-token";
 import { findFormByKey, parseFormFields, parseHiddenFields, parseStrings, type FormRow } from "./form.service";
+import { embedScript } from "./embed-script";
 import { errorPage, hostedFormPage, hostedPageCsp, notFoundPage, thankYouPage } from "./hosted-pages";
 import { attributionOf, controlFields, flattenPayload, validateLead } from "./lead";
 import { runLeadProcessing } from "./lead-runner";
@@ -77,6 +78,9 @@ async function readPayload(c: Context<AppEnv>): Promise<Record<string, string>> 
 }
 
 export const publicFormRoutes = new Hono<AppEnv>()
+  .get("/embed.js", (c) =>
+    c.body(embedScript, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" }),
+  )
   .get("/:key", async (c) => {
     const db = createDatabase(c.env.DB);
     const form = await findFormByKey(db, c.req.param("key"));
