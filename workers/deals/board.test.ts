@@ -53,4 +53,10 @@ describe("inBaseCurrency", () => {
     expect(inBaseCurrency({ value: 333, currency: "EUR" }, "EUR", new Map())).toBe(333);
     expect(inBaseCurrency({ value: 333, currency: "GBP" }, "EUR", new Map())).toBeNull();
   });
+
+  it("respects the minor units of both currencies", () => {
+    expect(inBaseCurrency({ value: 1000, currency: "JPY" }, "EUR", new Map([["JPY", 0.0062]]))).toBe(620);
+    expect(inBaseCurrency({ value: 1000, currency: "BHD" }, "EUR", new Map([["BHD", 2.4]]))).toBe(240);
+    expect(inBaseCurrency({ value: 620, currency: "EUR" }, "JPY", new Map([["EUR", 161.3]]))).toBe(1000);
+  });
 });

@@ -7,11 +7,21 @@ import { sortColumn } from "./placement";
 
 export type Rates = ReadonlyMap<string, number>;
 
-/** Value in the base currency's minor units, or null when there is no rate for the deal's currency. */
+/** How many minor units a currency has (JPY 0, EUR 2, BHD 3), from ISO 4217 via Intl. */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * Value in the base currency's minor units, or null when there is no rate for the deal's
+ * currency. Rates are per whole unit, so the minor-unit scales of both currencies count:
+ * ¥1,000 at 0.0062 is €6.20 (620 cents), not 6 cents.
+ */
 export function inBaseCurrency(deal: Pick<Deal, "value" | "currency">, base: string, rates: Rates): number | null {
   if (deal.currency === base) return deal.value;
   const rate = rates.get(deal.currency);
-  return rate === undefined ? null : Math.round(deal.value * rate);
+  if (rate === undefined) return null;
+  return Math.round(deal.value * rate * 10 ** (minorDigits(base) - minorDigits(deal.currency)));
 }
 
 export function buildBoard(input: { pipelineId: string; baseCurrency: string; seq: number; stages: readonly Stage[]; deals: Iterable<Deal>; rates: Rates }): Board {

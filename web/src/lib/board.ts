@@ -13,11 +13,16 @@ function byPosition(a: Pick<Deal, "id" | "position">, b: Pick<Deal, "id" | "posi
   return a.position < b.position ? -1 : a.position > b.position ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+function minorDigits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
 /** Mirrors the server's arithmetic (workers/deals/board.ts): null when the currency has no rate. */
 export function valueInBase(deal: Pick<Deal, "value" | "currency">, base: string, rates: Rates): number | null {
   if (deal.currency === base) return deal.value;
   const rate = rates.get(deal.currency);
-  return rate === undefined ? null : Math.round(deal.value * rate);
+  if (rate === undefined) return null;
+  return Math.round(deal.value * rate * 10 ** (minorDigits(base) - minorDigits(deal.currency)));
 }
 
 export function withTotals(column: BoardColumn, base: string, rates: Rates): BoardColumn {
