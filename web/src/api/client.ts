@@ -11,6 +11,7 @@ import type { Me, Session, User } from "../../../workers/auth/auth.schema";
 import type { CreatedInvitation, Invitation, InvitationPreview } from "../../../workers/team/invitation.schema";
 import type { Member } from "../../../workers/team/member.schema";
 import type { Workspace } from "../../../workers/workspaces/workspace.schema";
+import type { Form, FormCreateInput, FormPatchInput, Submission } from "../../../workers/forms/form.schema";
 import { readCookie } from "../lib/cookies";
 import { type Decoder, page } from "../lib/decode";
 import type { Language } from "../lib/language";
@@ -213,6 +214,18 @@ export const api = {
   },
   moveDeal: (dealId: string, body: DealMoveInput) => json<Deal>(d.decodeDeal, "POST", `/deals/${id(dealId)}/move`, { body }),
   dealHistory: (dealId: string) => json<{ data: StageChange[] }>(d.decodeStageChangeList, "GET", `/deals/${id(dealId)}/history`),
+
+  forms: () => json<{ data: Form[] }>(d.decodeFormList, "GET", "/forms"),
+  form: (formId: string) => withEtag<Form>(d.decodeForm, "GET", `/forms/${id(formId)}`),
+  createForm: (body: FormCreateInput) => json<Form>(d.decodeForm, "POST", "/forms", { body }),
+  updateForm: (formId: string, body: FormPatchInput, etag: string | null) => withEtag<Form>(d.decodeForm, "PATCH", `/forms/${id(formId)}`, { body, ...ifMatch(etag) }),
+  deleteForm: async (formId: string) => {
+    await call("DELETE", `/forms/${id(formId)}`);
+  },
+  submissions: (formId: string, query: ListQuery = {}) =>
+    json<Page<Submission>>(page(d.decodeSubmission), "GET", `/forms/${id(formId)}/submissions`, { query: { limit: 25, ...query } }),
+  replaySubmission: (formId: string, submissionId: string) =>
+    json<Submission>(d.decodeSubmission, "POST", `/forms/${id(formId)}/submissions/${id(submissionId)}/replay`),
 
   exchangeRates: () => json<{ base_currency: string; rates: ExchangeRate[] }>(d.decodeExchangeRates, "GET", "/exchange-rates"),
   putExchangeRates: (rates: ExchangeRate[]) => json<{ base_currency: string; rates: ExchangeRate[] }>(d.decodeExchangeRates, "PUT", "/exchange-rates", { body: { rates } }),

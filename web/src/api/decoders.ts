@@ -10,8 +10,10 @@ import type { Me, Session, User } from "../../../workers/auth/auth.schema";
 import type { CreatedInvitation, Invitation, InvitationPreview } from "../../../workers/team/invitation.schema";
 import type { Member } from "../../../workers/team/member.schema";
 import type { Workspace } from "../../../workers/workspaces/workspace.schema";
+import type { Form, Submission } from "../../../workers/forms/form.schema";
 import { array, boolean, type Decoder, literal, nullable, number, object, oneOf, record, string } from "../lib/decode";
 import { consentStatuses, lifecycleStages, sizeBands } from "../lib/records";
+import { formFieldNames, submissionStatuses } from "../lib/forms";
 
 const role = oneOf(["owner", "admin", "member", "viewer"] as const);
 const assignableRole = oneOf(["admin", "member", "viewer"] as const);
@@ -235,3 +237,56 @@ export const decodeStageChangeList: Decoder<{ data: StageChange[] }> = object({ 
 
 export const decodeExchangeRate: Decoder<ExchangeRate> = object({ currency: string, rate: string, valid_from: string });
 export const decodeExchangeRates: Decoder<{ base_currency: string; rates: ExchangeRate[] }> = object({ base_currency: string, rates: array(decodeExchangeRate) });
+
+const optionalString: Decoder<string | undefined> = (value, path = "") => (value === undefined ? undefined : string(value, path));
+const stringRecord: Decoder<Record<string, string>> = (value, path = "") => {
+  const source = record(value, path);
+  return Object.fromEntries(Object.entries(source).map(([key, item]) => [key, string(item, `${path}.${key}`)]));
+};
+
+const formFieldConfig = (value: unknown, path = "") => {
+  const decoded = object({ field: oneOf(formFieldNames), required: boolean, label: optionalString })(value, path);
+  return decoded.label === undefined ? { field: decoded.field, required: decoded.required } : { field: decoded.field, required: decoded.required, label: decoded.label };
+};
+
+export const decodeForm: Decoder<Form> = object({
+  id: string,
+  name: string,
+  public_key: string,
+  post_url: string,
+  hosted_url: string,
+  fields: array(formFieldConfig),
+  hidden_fields: array(object({ name: string, value: string })),
+  allowed_origins: array(string),
+  redirect_url: text,
+  thank_you_message: text,
+  owner_mode: oneOf(["none", "fixed", "round_robin"] as const),
+  owner_ids: array(string),
+  lifecycle_stage: oneOf(lifecycleStages),
+  tags: array(string),
+  deal_pipeline_id: text,
+  deal_stage_id: text,
+  consent_text: text,
+  consent_legal_basis: text,
+  has_turnstile: boolean,
+  min_fill_seconds: number,
+  version: number,
+  created_at: string,
+  updated_at: string,
+});
+export const decodeFormList: Decoder<{ data: Form[] }> = object({ data: array(decodeForm) });
+
+export const decodeSubmission: Decoder<Submission> = object({
+  id: string,
+  form_id: string,
+  status: oneOf(submissionStatuses),
+  reason: text,
+  attempts: number,
+  payload: stringRecord,
+  attribution: stringRecord,
+  origin: text,
+  contact_id: text,
+  deal_id: text,
+  received_at: string,
+  processed_at: text,
+});

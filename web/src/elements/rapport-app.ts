@@ -19,6 +19,7 @@ import "./rapport-deleted";
 import "./rapport-home";
 import "./rapport-invite";
 import "./rapport-language-switcher";
+import { showLeadToast } from "./rapport-lead-toast";
 import "./rapport-not-found";
 import "./rapport-pipeline";
 import "./rapport-settings";
@@ -48,6 +49,10 @@ const titles: Record<Route["name"], MessageKey> = {
   deal: "deal.title",
   "settings-pipelines": "pipelines.title",
   "settings-exchange-rates": "rates.title",
+  "settings-forms": "forms.title",
+  "settings-form-new": "forms.createTitle",
+  "settings-form": "forms.title",
+  "settings-form-edit": "forms.editTitle",
   "not-found": "common.notFoundTitle",
 };
 
@@ -76,6 +81,7 @@ export class RapportApp extends HTMLElement {
     });
     window.addEventListener(liveEvent, (event) => {
       if (isLiveSignal(event) && (event.detail.type === "workspace.updated" || event.detail.type === "resync")) void this.refreshMe();
+      if (isLiveSignal(event) && event.detail.type === "form.submitted") void showLeadToast(event.detail);
     });
     window.addEventListener(languageChanged, () => this.setTitle());
     onSessionExpired(() => {
@@ -169,6 +175,14 @@ export class RapportApp extends HTMLElement {
         return h("rapport-settings", { section: "pipelines" });
       case "settings-exchange-rates":
         return h("rapport-settings", { section: "exchange-rates" });
+      case "settings-forms":
+        return h("rapport-settings", { section: "forms" });
+      case "settings-form-new":
+        return h("rapport-settings", { section: "forms", view: "new" });
+      case "settings-form":
+        return h("rapport-settings", { section: "forms", view: "detail", "form-id": route.id });
+      case "settings-form-edit":
+        return h("rapport-settings", { section: "forms", view: "edit", "form-id": route.id });
       case "not-found":
         return h("rapport-not-found");
     }

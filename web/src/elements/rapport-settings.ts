@@ -3,6 +3,9 @@ import { can } from "../lib/permissions";
 import { role } from "../session";
 import { h, ht } from "../ui/dom";
 import "./rapport-exchange-rates";
+import "./rapport-form-detail";
+import "./rapport-form-editor";
+import "./rapport-forms";
 import "./rapport-pipeline-settings";
 
 type Section = { id: string; href: string; label: MessageKey; tag: string; visible: boolean };
@@ -16,6 +19,7 @@ export class RapportSettings extends HTMLElement {
       { id: "team", href: "/settings/team", label: "nav.team", tag: "rapport-team-settings", visible: true },
       { id: "pipelines", href: "/settings/pipelines", label: "nav.pipelines", tag: "rapport-pipeline-settings", visible: true },
       { id: "exchange-rates", href: "/settings/exchange-rates", label: "nav.exchangeRates", tag: "rapport-exchange-rates", visible: true },
+      { id: "forms", href: "/settings/forms", label: "nav.forms", tag: "rapport-forms", visible: can.editWorkspace(role()) },
       { id: "api-keys", href: "/settings/api-keys", label: "nav.apiKeys", tag: "rapport-api-keys", visible: can.manageApiKeys(role()) },
       { id: "audit", href: "/settings/audit", label: "nav.audit", tag: "rapport-audit-log", visible: can.readAuditLog(role()) },
     ];
@@ -26,8 +30,24 @@ export class RapportSettings extends HTMLElement {
     }
     nav.append(list);
     const chosen = sections.find((section) => section.id === current && section.visible);
-    const content = chosen ? document.createElement(chosen.tag) : ht("p", "common.forbidden", { class: "notice" });
+    const content = chosen ? this.contentFor(chosen) : ht("p", "common.forbidden", { class: "notice" });
     this.replaceChildren(h("div", { class: "settings-layout" }, nav, h("div", { class: "settings-content" }, content)));
+  }
+
+  /** Forms has sub-pages: the list, a new form, one form, and its editor. */
+  private contentFor(section: Section): HTMLElement {
+    const formId = this.getAttribute("form-id") ?? undefined;
+    if (section.id !== "forms") return document.createElement(section.tag);
+    switch (this.getAttribute("view")) {
+      case "new":
+        return h("rapport-form-editor");
+      case "edit":
+        return h("rapport-form-editor", { "form-id": formId });
+      case "detail":
+        return h("rapport-form-detail", { "form-id": formId });
+      default:
+        return h("rapport-forms");
+    }
   }
 }
 

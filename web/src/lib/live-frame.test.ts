@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { missedEvents, othersPresent, parseLiveFrame, reconnectDelay } from "./live-frame";
+import { formSubmittedOf, leadIsFor, missedEvents, othersPresent, parseLiveFrame, reconnectDelay } from "./live-frame";
 
 describe("parseLiveFrame", () => {
   it("accepts deal events and presence frames", () => {
@@ -41,5 +41,17 @@ describe("reconnect and gaps", () => {
     expect(missedEvents(3, { type: "member.added", seq: 4, id: "m", data: {} })).toBe(false);
     expect(missedEvents(3, { type: "member.added", seq: 6, id: "m", data: {} })).toBe(true);
     expect(missedEvents(3, { type: "hello", seq: 5 })).toBe(true);
+  });
+});
+
+describe("form.submitted", () => {
+  it("reads the lead and who is told", () => {
+    const frame = parseLiveFrame('{"seq":2,"type":"form.submitted","id":"sub_1","data":{"form_id":"frm_1","contact_id":"con_1","deal_id":null,"owner_id":"usr_2","new_contact":true}}');
+    expect(frame && "id" in frame ? formSubmittedOf(frame) : null).toEqual({ submissionId: "sub_1", formId: "frm_1", contactId: "con_1", dealId: null, ownerId: "usr_2", newContact: true });
+    expect(formSubmittedOf({ type: "form.submitted", seq: 1, id: "sub_1", data: { form_id: "frm_1" } })).toBeNull();
+    expect(formSubmittedOf({ type: "contact.created", seq: 1, id: "con_1", data: {} })).toBeNull();
+    expect(leadIsFor({ ownerId: "usr_2" }, "usr_2")).toBe(true);
+    expect(leadIsFor({ ownerId: "usr_2" }, "usr_1")).toBe(false);
+    expect(leadIsFor({ ownerId: null }, "usr_1")).toBe(true);
   });
 });

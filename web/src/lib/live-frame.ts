@@ -20,6 +20,7 @@ export const liveEventTypes = [
   "deal.moved",
   "deal.deleted",
   "pipeline.changed",
+  "form.submitted",
 ] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 export type LiveEvent = { type: LiveEventType; seq: number; id: string; data: Record<string, unknown> };
@@ -66,4 +67,25 @@ export function watchTarget(kind: "pipeline" | "deal", id: string): string {
 /** The other people looking at the same thing (the user's own other tabs are not "others"). */
 export function othersPresent(users: readonly string[], selfId: string | null): string[] {
   return users.filter((user) => user !== selfId);
+}
+
+/** A processed form post, as `form.submitted` carries it; null when the frame is not one. */
+export type FormSubmitted = { submissionId: string; formId: string; contactId: string; dealId: string | null; ownerId: string | null; newContact: boolean };
+
+export function formSubmittedOf(frame: LiveEvent): FormSubmitted | null {
+  const { data } = frame;
+  if (frame.type !== "form.submitted" || typeof data.form_id !== "string" || typeof data.contact_id !== "string") return null;
+  return {
+    submissionId: frame.id,
+    formId: data.form_id,
+    contactId: data.contact_id,
+    dealId: typeof data.deal_id === "string" ? data.deal_id : null,
+    ownerId: typeof data.owner_id === "string" ? data.owner_id : null,
+    newContact: data.new_contact === true,
+  };
+}
+
+/** The lead's owner is told; a lead nobody owns is news for everyone. */
+export function leadIsFor(lead: Pick<FormSubmitted, "ownerId">, selfId: string | null): boolean {
+  return lead.ownerId === null || lead.ownerId === selfId;
 }

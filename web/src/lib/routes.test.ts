@@ -55,6 +55,11 @@ describe("pipeline routes", () => {
     expect(matchRoute("/deals")).toEqual({ name: "pipeline", id: null });
     expect(matchRoute("/settings/pipelines")).toEqual({ name: "settings-pipelines" });
     expect(matchRoute("/settings/exchange-rates")).toEqual({ name: "settings-exchange-rates" });
+    expect(matchRoute("/settings/forms")).toEqual({ name: "settings-forms" });
+    expect(matchRoute("/settings/forms/new")).toEqual({ name: "settings-form-new" });
+    expect(matchRoute("/settings/forms/frm_01abc")).toEqual({ name: "settings-form", id: "frm_01abc" });
+    expect(matchRoute("/settings/forms/frm_01abc/edit")).toEqual({ name: "settings-form-edit", id: "frm_01abc" });
+    expect(matchRoute("/settings/forms/con_01abc")).toEqual({ name: "not-found" });
   });
 });
 });

@@ -22,6 +22,10 @@ export type Route =
   | { name: "deal"; id: string }
   | { name: "settings-pipelines" }
   | { name: "settings-exchange-rates" }
+  | { name: "settings-forms" }
+  | { name: "settings-form-new" }
+  | { name: "settings-form"; id: string }
+  | { name: "settings-form-edit"; id: string }
   | { name: "not-found" };
 
 export type RouteName = Route["name"];
@@ -37,6 +41,8 @@ const fixed: Record<string, Route> = {
   "/settings/audit": { name: "settings-audit" },
   "/settings/pipelines": { name: "settings-pipelines" },
   "/settings/exchange-rates": { name: "settings-exchange-rates" },
+  "/settings/forms": { name: "settings-forms" },
+  "/settings/forms/new": { name: "settings-form-new" },
   "/pipeline": { name: "pipeline", id: null },
   "/deals": { name: "pipeline", id: null },
   "/contacts": { name: "contacts" },
@@ -61,6 +67,8 @@ export function matchRoute(pathname: string): Route {
   if (pipeline?.[1]) return { name: "pipeline", id: pipeline[1] };
   const deal = /^\/deals\/(deal_[A-Za-z0-9_-]{1,60})$/.exec(path);
   if (deal?.[1]) return { name: "deal", id: deal[1] };
+  const form = /^\/settings\/forms\/(frm_[A-Za-z0-9_-]{1,60})(\/edit)?$/.exec(path);
+  if (form?.[1]) return form[2] ? { name: "settings-form-edit", id: form[1] } : { name: "settings-form", id: form[1] };
   return { name: "not-found" };
 }
 

@@ -1,7 +1,7 @@
 import { announce } from "./status";
 
 /** Copies a secret or a link; if the Clipboard API refuses, selects the text for a manual copy. */
-export async function copyFrom(input: HTMLInputElement, success: "team.copied"): Promise<void> {
+export async function copyFrom(input: HTMLInputElement | HTMLTextAreaElement, success: "team.copied"): Promise<void> {
   try {
     await navigator.clipboard.writeText(input.value);
     announce(success);

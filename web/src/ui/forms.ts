@@ -1,4 +1,4 @@
-import { bindText, t, type MessageKey } from "../i18n";
+import { bindText, t, type MessageKey, type Params } from "../i18n";
 import { ApiError } from "../lib/problem";
 import { fieldMessageKey, fieldOfCode, problemMessageKey } from "../lib/server-messages";
 import { h, uid } from "./dom";
@@ -52,9 +52,9 @@ export function selectField(
   return { row: fieldRow(id, label, select), select };
 }
 
-export function fieldRow(id: string, label: MessageKey, control: HTMLInputElement | HTMLSelectElement, hint?: MessageKey): HTMLElement {
+export function fieldRow(id: string, label: MessageKey, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: MessageKey, labelParams?: Params): HTMLElement {
   const describedBy: string[] = [];
-  const row = h("div", { class: "field" }, bindText(h("label", { for: id }), label));
+  const row = h("div", { class: "field" }, bindText(h("label", { for: id }), label, labelParams));
   row.append(control);
   if (hint) {
     const hintId = `${id}-hint`;
@@ -156,5 +156,5 @@ export function onSubmit(form: HTMLFormElement, handler: () => Promise<void>): v
 
 export function valueOf(form: HTMLFormElement, name: string): string {
   const control = form.elements.namedItem(name);
-  return control instanceof HTMLInputElement || control instanceof HTMLSelectElement ? control.value : "";
+  return control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement ? control.value : "";
 }
