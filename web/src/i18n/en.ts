@@ -613,6 +613,13 @@ export const en = {
   "forms.dismiss": "Dismiss",
   "forms.honeypotLabel": "Leave this empty",
   "forms.send": "Send",
+  "field.formName": "Name the form.",
+  "field.formFieldOnce": "Each field once.",
+  "field.formReachable": "Collect an email or a phone, or the lead cannot be reached.",
+  "field.formOrigin": "Use an origin such as https://example.com (scheme, host and optional port).",
+  "field.hiddenName": "Use lower-case letters, digits and _.",
+  "field.oneOwner": "Choose exactly one member.",
+  "field.ownersRequired": "Choose the members who take turns.",
 };
 
 export type Messages = { [K in keyof typeof en]: string };

@@ -609,4 +609,11 @@ export const lt: Messages = {
   "forms.dismiss": "Uždaryti",
   "forms.honeypotLabel": "Palikite tuščią",
   "forms.send": "Siųsti",
+  "field.formName": "Įveskite formos pavadinimą.",
+  "field.formFieldOnce": "Kiekvienas laukas tik kartą.",
+  "field.formReachable": "Rinkite el. paštą arba telefoną, kitaip su potencialiu klientu nepavyks susisiekti.",
+  "field.formOrigin": "Naudokite šaltinį, pvz., https://example.com (schema, serveris ir nebūtinas prievadas).",
+  "field.hiddenName": "Naudokite mažąsias raides, skaitmenis ir _.",
+  "field.oneOwner": "Pasirinkite lygiai vieną narį.",
+  "field.ownersRequired": "Pasirinkite narius, kurie keisis paeiliui.",
 };

@@ -609,4 +609,11 @@ export const lv: Messages = {
   "forms.dismiss": "Aizvērt",
   "forms.honeypotLabel": "Atstājiet tukšu",
   "forms.send": "Nosūtīt",
+  "field.formName": "Ievadiet veidlapas nosaukumu.",
+  "field.formFieldOnce": "Katrs lauks tikai vienreiz.",
+  "field.formReachable": "Vāciet e-pastu vai tālruni, citādi ar potenciālo klientu nevarēs sazināties.",
+  "field.formOrigin": "Izmantojiet izcelsmi, piemēram, https://example.com (shēma, resursdators un neobligāts ports).",
+  "field.hiddenName": "Izmantojiet mazos burtus, ciparus un _.",
+  "field.oneOwner": "Izvēlieties tieši vienu dalībnieku.",
+  "field.ownersRequired": "Izvēlieties dalībniekus, kas mainīsies pēc kārtas.",
 };

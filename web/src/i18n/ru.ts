@@ -609,4 +609,11 @@ export const ru: Messages = {
   "forms.dismiss": "Закрыть",
   "forms.honeypotLabel": "Оставьте пустым",
   "forms.send": "Отправить",
+  "field.formName": "Введите название формы.",
+  "field.formFieldOnce": "Каждое поле только один раз.",
+  "field.formReachable": "Собирайте email или телефон, иначе с лидом не удастся связаться.",
+  "field.formOrigin": "Укажите источник, например https://example.com (схема, хост и необязательный порт).",
+  "field.hiddenName": "Используйте строчные буквы, цифры и _.",
+  "field.oneOwner": "Выберите ровно одного участника.",
+  "field.ownersRequired": "Выберите участников, которые будут получать лиды по очереди.",
 };

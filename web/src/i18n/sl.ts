@@ -609,4 +609,11 @@ export const sl: Messages = {
   "forms.dismiss": "Zapri",
   "forms.honeypotLabel": "Pustite prazno",
   "forms.send": "Pošlji",
+  "field.formName": "Vnesite ime obrazca.",
+  "field.formFieldOnce": "Vsako polje samo enkrat.",
+  "field.formReachable": "Zbirajte e-pošto ali telefon, sicer potencialne stranke ne bo mogoče doseči.",
+  "field.formOrigin": "Uporabite izvor, na primer https://example.com (shema, gostitelj in neobvezna vrata).",
+  "field.hiddenName": "Uporabite male črke, števke in _.",
+  "field.oneOwner": "Izberite natanko enega člana.",
+  "field.ownersRequired": "Izberite člane, ki se izmenjujejo.",
 };

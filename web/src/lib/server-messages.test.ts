@@ -10,6 +10,9 @@ describe("server messages", () => {
     expect(fieldMessageKey("Something new from the server.")).toBeNull();
     expect(fieldMessageKey("This is not a valid phone number (default country LT).", "invalid_phone")).toBe("field.phone");
     expect(fieldMessageKey("Enter a valid email address.", "invalid_format")).toBe("field.email");
+    expect(fieldMessageKey("Use an origin such as https://example.com (scheme, host and optional port).")).toBe("field.formOrigin");
+    expect(en["field.formOrigin"]).toBe("Use an origin such as https://example.com (scheme, host and optional port).");
+    expect(fieldMessageKey("whatever", "owners_required")).toBe("field.ownersRequired");
   });
 
   it("knows the codes it can word itself and the fields they belong to", () => {

@@ -24,6 +24,11 @@ const fieldMessages: Record<string, MessageKey> = {
   "Use a full http(s) address.": "field.url",
   "Name the company.": "field.companyName",
   "Use a language code such as lt, en or pt-BR.": "field.languageCode",
+  "Name the form.": "field.formName",
+  "Each field once.": "field.formFieldOnce",
+  "Collect an email or a phone, or the lead cannot be reached.": "field.formReachable",
+  "Use an origin such as https://example.com (scheme, host and optional port).": "field.formOrigin",
+  "Use lower-case letters, digits and _.": "field.hiddenName",
 };
 
 // Field errors that carry a stable code are worded by the code, whatever the English detail says.
@@ -35,6 +40,8 @@ const fieldCodeMessages: Record<string, MessageKey> = {
   duplicate_domain: "error.domainTaken",
   unknown_company: "field.unknownCompany",
   unknown_member: "field.unknownMember",
+  one_owner: "field.oneOwner",
+  owners_required: "field.ownersRequired",
 };
 
 export function fieldMessageKey(detail: string, code?: string): MessageKey | null {
