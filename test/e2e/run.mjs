@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { contactsFlow } from "./contacts.mjs";
 import { pipelineFlow } from "./pipeline.mjs";
+import { formsFlow } from "./forms.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 // E2E_PORT lets a second checkout run the test beside this one without a port clash.
@@ -324,6 +325,7 @@ async function run(browser) {
 
   await contactsFlow({ page, origin, step, assert, screenshot });
   await pipelineFlow({ browser, page, origin, step, assert, screenshot, teammate });
+  await formsFlow({ browser, page, origin, step, assert, screenshot, teammate });
 
   await step("the owner's screens fit a phone (390×844) without horizontal scroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
