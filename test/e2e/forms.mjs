@@ -167,10 +167,12 @@ export async function formsFlow({ browser, page, origin, step, assert, screensho
       await screenshot(landingTab, "landing-script-thanks");
     });
 
-    await step("forms: the owner is told live (toast with a link to the contact)", async () => {
+    await step("forms: the owner is told live (toast with a link to the contact) and the submissions list updates without reload", async () => {
       // Round-robin gives one of the two leads to the owner; the owner's tab is on the form page.
       const toast = page.getByTestId("lead-toast").filter({ hasText: `New lead from ${formName}` }).first();
       await toast.waitFor({ timeout: 10_000 });
+      // The open submissions list refreshes itself (no reload).
+      await page.locator('[data-testid="submission-row"][data-status="processed"]').first().waitFor({ timeout: 10_000 });
       await screenshot(page, "lead-toast");
     });
 
@@ -215,7 +217,7 @@ export async function formsFlow({ browser, page, origin, step, assert, screensho
       await page.getByTestId("submission-filters").getByRole("button", { name: "Spam" }).click();
       const row = page.locator('[data-testid="submission-row"][data-status="spam"]').filter({ hasText: visitorSpam.email });
       await row.waitFor();
-      assert((await row.innerText()).includes("honeypot"), "spam reason not shown");
+      assert((await row.innerText()).includes("Honeypot field filled"), "spam reason not shown");
       assert(!(await api(page, "GET", `/contacts?q=${encodeURIComponent(visitorSpam.email)}`)).body.data.some((c) => c.email === visitorSpam.email), "spam became a contact");
       await screenshot(page, "submissions-spam");
       await row.getByRole("button", { name: "Replay" }).click();

@@ -1,8 +1,10 @@
 import type { Form, Submission } from "../../../workers/forms/form.schema";
 import { api } from "../api/client";
+import { isLiveSignal, liveEvent } from "../api/live";
+import { formSubmittedOf } from "../lib/live-frame";
 import { bindAttribute, bindText, language, languageChanged, t } from "../i18n";
 import { formatDateTime } from "../lib/format";
-import { canReplay, embedSnippets, formFieldNames, type FormFieldName, submissionStatuses, type SubmissionStatus } from "../lib/forms";
+import { canReplay, spamReasonOf, embedSnippets, formFieldNames, type FormFieldName, submissionStatuses, type SubmissionStatus } from "../lib/forms";
 import { navigate } from "../router";
 import { timeZone } from "../session";
 import { copyFrom } from "../ui/clipboard";
@@ -20,6 +22,8 @@ function summary(submission: Submission): string {
 /** A failure reason is either words or the JSON list of field errors of an invalid post. */
 function reasonText(reason: string | null): string {
   if (!reason) return "";
+  const spam = spamReasonOf(reason);
+  if (spam) return t(`forms.reason.${spam}`);
   try {
     const parsed: unknown = JSON.parse(reason);
     if (Array.isArray(parsed)) {
@@ -49,14 +53,23 @@ export class RapportFormDetail extends HTMLElement {
     this.renderRows();
   };
 
+  // A new lead for this form (or a reconnect) refreshes the list, so it shows within a second.
+  private readonly onLive = (event: Event) => {
+    if (!isLiveSignal(event) || !this.form) return;
+    const lead = event.detail.type === "form.submitted" ? formSubmittedOf(event.detail) : null;
+    if (event.detail.type === "resync" || lead?.formId === this.form.id) void this.loadSubmissions(true);
+  };
+
   connectedCallback(): void {
     window.addEventListener(languageChanged, this.onLanguage);
+    window.addEventListener(liveEvent, this.onLive);
     this.replaceChildren(ht("p", "app.loading", { class: "loading" }));
     void this.load();
   }
 
   disconnectedCallback(): void {
     window.removeEventListener(languageChanged, this.onLanguage);
+    window.removeEventListener(liveEvent, this.onLive);
   }
 
   private async load(): Promise<void> {

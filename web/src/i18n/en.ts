@@ -620,6 +620,13 @@ export const en = {
   "field.hiddenName": "Use lower-case letters, digits and _.",
   "field.oneOwner": "Choose exactly one member.",
   "field.ownersRequired": "Choose the members who take turns.",
+  "forms.reason.honeypot": "Honeypot field filled",
+  "forms.reason.rate_limited": "Too many posts from one address",
+  "forms.reason.missing_fill_token": "No fill-time token",
+  "forms.reason.forged_fill_token": "Forged fill-time token",
+  "forms.reason.filled_too_fast": "Filled in too fast",
+  "forms.reason.stale_fill_token": "Fill-time token too old",
+  "forms.reason.turnstile_failed": "Turnstile check failed",
 };
 
 export type Messages = { [K in keyof typeof en]: string };

@@ -616,4 +616,11 @@ export const lt: Messages = {
   "field.hiddenName": "Naudokite mažąsias raides, skaitmenis ir _.",
   "field.oneOwner": "Pasirinkite lygiai vieną narį.",
   "field.ownersRequired": "Pasirinkite narius, kurie keisis paeiliui.",
+  "forms.reason.honeypot": "Užpildytas spąstų laukas",
+  "forms.reason.rate_limited": "Per daug pateikimų iš vieno adreso",
+  "forms.reason.missing_fill_token": "Nėra pildymo laiko žetono",
+  "forms.reason.forged_fill_token": "Suklastotas pildymo laiko žetonas",
+  "forms.reason.filled_too_fast": "Užpildyta per greitai",
+  "forms.reason.stale_fill_token": "Pildymo laiko žetonas per senas",
+  "forms.reason.turnstile_failed": "Turnstile patikra nepavyko",
 };

@@ -616,4 +616,11 @@ export const lv: Messages = {
   "field.hiddenName": "Izmantojiet mazos burtus, ciparus un _.",
   "field.oneOwner": "Izvēlieties tieši vienu dalībnieku.",
   "field.ownersRequired": "Izvēlieties dalībniekus, kas mainīsies pēc kārtas.",
+  "forms.reason.honeypot": "Aizpildīts slazda lauks",
+  "forms.reason.rate_limited": "Pārāk daudz iesniegumu no vienas adreses",
+  "forms.reason.missing_fill_token": "Nav aizpildīšanas laika marķiera",
+  "forms.reason.forged_fill_token": "Viltots aizpildīšanas laika marķieris",
+  "forms.reason.filled_too_fast": "Aizpildīts pārāk ātri",
+  "forms.reason.stale_fill_token": "Aizpildīšanas laika marķieris ir par vecu",
+  "forms.reason.turnstile_failed": "Turnstile pārbaude neizdevās",
 };

@@ -616,4 +616,11 @@ export const ru: Messages = {
   "field.hiddenName": "Используйте строчные буквы, цифры и _.",
   "field.oneOwner": "Выберите ровно одного участника.",
   "field.ownersRequired": "Выберите участников, которые будут получать лиды по очереди.",
+  "forms.reason.honeypot": "Заполнено поле-ловушка",
+  "forms.reason.rate_limited": "Слишком много заявок с одного адреса",
+  "forms.reason.missing_fill_token": "Нет токена времени заполнения",
+  "forms.reason.forged_fill_token": "Поддельный токен времени заполнения",
+  "forms.reason.filled_too_fast": "Заполнено слишком быстро",
+  "forms.reason.stale_fill_token": "Токен времени заполнения устарел",
+  "forms.reason.turnstile_failed": "Проверка Turnstile не пройдена",
 };

@@ -616,4 +616,11 @@ export const sl: Messages = {
   "field.hiddenName": "Uporabite male črke, števke in _.",
   "field.oneOwner": "Izberite natanko enega člana.",
   "field.ownersRequired": "Izberite člane, ki se izmenjujejo.",
+  "forms.reason.honeypot": "Izpolnjeno polje past",
+  "forms.reason.rate_limited": "Preveč oddaj z enega naslova",
+  "forms.reason.missing_fill_token": "Ni žetona časa izpolnjevanja",
+  "forms.reason.forged_fill_token": "Ponarejen žeton časa izpolnjevanja",
+  "forms.reason.filled_too_fast": "Izpolnjeno prehitro",
+  "forms.reason.stale_fill_token": "Žeton časa izpolnjevanja je prestar",
+  "forms.reason.turnstile_failed": "Preverjanje Turnstile ni uspelo",
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blankToNull, canReplay, embedSnippets, escapeHtml, formFieldNames, moveItem, nextUnusedField, parseTags } from "./forms";
+import { blankToNull, canReplay, spamReasonOf, embedSnippets, escapeHtml, formFieldNames, moveItem, nextUnusedField, parseTags } from "./forms";
 
 const labels = Object.fromEntries(formFieldNames.map((name) => [name, name.replace("_", " ")])) as Record<(typeof formFieldNames)[number], string>;
 const base = {
@@ -67,5 +67,14 @@ describe("editor helpers", () => {
     expect(canReplay("invalid")).toBe(true);
     expect(canReplay("processed")).toBe(false);
     expect(canReplay("received")).toBe(false);
+  });
+});
+
+describe("spam reasons", () => {
+  it("knows the quarantine reasons", () => {
+    expect(spamReasonOf("honeypot")).toBe("honeypot");
+    expect(spamReasonOf("filled_too_fast")).toBe("filled_too_fast");
+    expect(spamReasonOf("Something else")).toBeNull();
+    expect(spamReasonOf(null)).toBeNull();
   });
 });

@@ -110,3 +110,11 @@ export function embedSnippets(input: EmbedInput): { html: string; script: string
     script: `${formMarkup(input, true)}\n<script src="${escapeHtml(`${origin}/f/embed.js`)}" defer></script>`,
   };
 }
+
+export const spamReasons = ["honeypot", "rate_limited", "missing_fill_token", "forged_fill_token", "filled_too_fast", "stale_fill_token", "turnstile_failed"] as const;
+export type SpamReason = (typeof spamReasons)[number];
+
+/** A quarantine reason the client has words for, or null (then the server's text is shown). */
+export function spamReasonOf(reason: string | null): SpamReason | null {
+  return spamReasons.find((known) => known === reason) ?? null;
+}
