@@ -109,10 +109,11 @@ describe("searching", () => {
     expect((await search(owner, "sarunas kairys"))).toEqual([]);
   });
 
-  it("finds a phone however it is typed", async () => {
+  it("finds a phone however it is typed, even partly, with the trunk prefix", async () => {
     const owner = await signUp();
     const contact = await create(owner, { first_name: "Ona", phones: [{ number: "+37061234567" }] });
-    for (const typed of ["8 612 34567", "+370 612 34567", "(8-612) 34567", "61234567", "612 34", "37061234"]) {
+    await create(owner, { first_name: "Irish", phones: [{ number: "+353 86 123 4567" }] });
+    for (const typed of ["8 612 34567", "+370 612 34567", "(8-612) 34567", "61234567", "612 34", "37061234", "8 612", "8 (612) 3"]) {
       expect((await search(owner, typed)).map((c) => c.id), typed).toEqual([contact.id]);
     }
   });

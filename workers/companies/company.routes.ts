@@ -41,7 +41,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const company = await createCompany(serviceContext(c), c.req.valid("json"));
-      await announce(c, "company.created", company.id, { name: company.name, version: company.version });
+      announce(c, "company.created", company.id, { name: company.name, version: company.version });
       c.header("etag", etagFor(company.version));
       c.header("location", `/api/v1/companies/${company.id}`);
       return c.json(company, 201);
@@ -77,7 +77,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const company = await updateCompany(serviceContext(c), c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.valid("header")["if-match"]));
-      await announce(c, "company.updated", company.id, { name: company.name, version: company.version });
+      announce(c, "company.updated", company.id, { name: company.name, version: company.version });
       c.header("etag", etagFor(company.version));
       return c.json(company, 200);
     },
@@ -96,7 +96,7 @@ export const companyRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       await deleteCompany(serviceContext(c), id);
-      await announce(c, "company.deleted", id);
+      announce(c, "company.deleted", id);
       return c.body(null, 204);
     },
   )
@@ -113,7 +113,7 @@ export const companyRoutes = createRouter()
     }),
     async (c) => {
       const company = await restoreCompany(serviceContext(c), c.req.valid("param").id);
-      await announce(c, "company.restored", company.id, { name: company.name, version: company.version });
+      announce(c, "company.restored", company.id, { name: company.name, version: company.version });
       c.header("etag", etagFor(company.version));
       return c.json(company, 200);
     },

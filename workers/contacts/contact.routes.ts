@@ -56,7 +56,7 @@ export const contactRoutes = createRouter()
     }),
     async (c) => {
       const contact = await createContact(serviceContext(c), c.req.valid("json"));
-      await announce(c, "contact.created", contact.id, { display_name: contact.display_name, version: contact.version });
+      announce(c, "contact.created", contact.id, { display_name: contact.display_name, version: contact.version });
       c.header("etag", etagFor(contact.version));
       c.header("location", `/api/v1/contacts/${contact.id}`);
       return c.json(contact, 201);
@@ -76,7 +76,7 @@ export const contactRoutes = createRouter()
     async (c) => {
       const body = c.req.valid("json");
       const result = await bulkUpdateContacts(serviceContext(c), body);
-      await announce(c, "contacts.bulk_changed", body.action, { action: body.action, ids: body.ids });
+      announce(c, "contacts.bulk_changed", body.action, { action: body.action, ids: body.ids });
       return c.json(result, 200);
     },
   )
@@ -110,7 +110,7 @@ export const contactRoutes = createRouter()
     }),
     async (c) => {
       const contact = await updateContact(serviceContext(c), c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.valid("header")["if-match"]));
-      await announce(c, "contact.updated", contact.id, { display_name: contact.display_name, version: contact.version });
+      announce(c, "contact.updated", contact.id, { display_name: contact.display_name, version: contact.version });
       c.header("etag", etagFor(contact.version));
       return c.json(contact, 200);
     },
@@ -129,7 +129,7 @@ export const contactRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       await deleteContact(serviceContext(c), id);
-      await announce(c, "contact.deleted", id);
+      announce(c, "contact.deleted", id);
       return c.body(null, 204);
     },
   )
@@ -146,7 +146,7 @@ export const contactRoutes = createRouter()
     }),
     async (c) => {
       const contact = await restoreContact(serviceContext(c), c.req.valid("param").id);
-      await announce(c, "contact.restored", contact.id, { display_name: contact.display_name, version: contact.version });
+      announce(c, "contact.restored", contact.id, { display_name: contact.display_name, version: contact.version });
       c.header("etag", etagFor(contact.version));
       return c.json(contact, 200);
     },

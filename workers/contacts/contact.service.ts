@@ -14,7 +14,7 @@ import type { ServiceContext } from "../lib/service-context";
 import { getWorkspaceRow } from "../workspaces/workspace.service";
 import { contactSnapshot, emailsOf, phonesOf, tagsOf, toContact, type ContactRow, type StoredPhone } from "./contact.mapper";
 import type { ConsentRecord, Contact, ContactCreateInput, ContactListInput, ContactPatchInput, ContactSort } from "./contact.schema";
-import { contactNameSort, normalizePhone, normalizeTags, searchDocument, searchQuery } from "./normalize";
+import { contactNameSort, isPhoneLike, normalizePhone, normalizeTags, searchDocument, searchQuery } from "./normalize";
 import { assertCompanyInWorkspace, assertMemberOfWorkspace } from "./references";
 import { contactsFts, indexContact, nextSearchRowid, reindexContact, unindexContact } from "./search-index";
 
@@ -94,8 +94,9 @@ export async function listContacts(db: Database, workspaceId: string, query: Con
     .leftJoin(companies, and(eq(companies.id, contacts.companyId), isNull(companies.deletedAt)));
 
   if (query.q) {
-    const workspace = await getWorkspaceRow(db, workspaceId);
-    const match = searchQuery(workspaceId, query.q, workspace.defaultPhoneCountry);
+    // The workspace's default country only matters for phone-like queries: one round trip saved.
+    const country = isPhoneLike(query.q) ? (await getWorkspaceRow(db, workspaceId)).defaultPhoneCountry : null;
+    const match = searchQuery(query.q, country);
     if (match === null) return { data: [], next_cursor: null };
     // Search results come newest first, straight from the FTS index's rowid order, so a short
     // prefix that matches thousands still reads one page.
@@ -223,6 +224,21 @@ function consentInsert(ctx: ServiceContext, contactId: string, consent: { status
 
 // ---- writing -----------------------------------------------------------------------------------
 
+/** The columns derived from who the contact is: its sort key and its primary email and phone. */
+function identityColumns(firstName: string | null, lastName: string | null, emails: readonly string[], phones: readonly StoredPhone[]) {
+  const primaryEmail = emails[0] ?? null;
+  const primaryPhone = phones[0]?.e164 ?? null;
+  return {
+    firstName,
+    lastName,
+    nameSort: contactNameSort({ firstName, lastName, email: primaryEmail, phone: primaryPhone }),
+    primaryEmail,
+    primaryPhone,
+    emails: JSON.stringify(emails),
+    phones: JSON.stringify(phones),
+  };
+}
+
 export async function createContact(ctx: ServiceContext, input: ContactCreateInput): Promise<Contact> {
   const workspaceId = ctx.actor.workspaceId;
   const workspace = await getWorkspaceRow(ctx.db, workspaceId);
@@ -237,20 +253,12 @@ export async function createContact(ctx: ServiceContext, input: ContactCreateInp
   const id = newId("contact", ctx.now);
   const firstName = input.first_name || null;
   const lastName = input.last_name || null;
-  const primaryEmail = emails[0] ?? null;
-  const primaryPhone = phones[0]?.e164 ?? null;
   const consent = input.consent;
   const row = {
     id,
     workspaceId,
     searchRowid: nextSearchRowid,
-    firstName,
-    lastName,
-    nameSort: contactNameSort({ firstName, lastName, email: primaryEmail, phone: primaryPhone }),
-    primaryEmail,
-    primaryPhone,
-    emails: JSON.stringify(emails),
-    phones: JSON.stringify(phones),
+    ...identityColumns(firstName, lastName, emails, phones),
     companyId: company?.id ?? null,
     jobTitle: input.job_title || null,
     lifecycleStage: input.lifecycle_stage ?? "lead",
@@ -301,12 +309,19 @@ export async function createContact(ctx: ServiceContext, input: ContactCreateInp
       .limit(1);
     throw taken ? duplicateEmail(taken.contactId, emails.indexOf(taken.email)) : error;
   }
-  return getContact(ctx.db, workspaceId, id);
+  // Answered from what was written (the batch committed as a whole): no read-back round trip.
+  return toContact(completeRow(row), company ? { id: company.id, name: company.name } : null);
 }
 
-// The audit snapshot of a row that is not read back from the database yet.
-function contactSnapshotOf(row: Omit<ContactRow, "searchRowid" | "version" | "deletedAt" | "lastActivityAt" | "firstSeenAt" | "lastSeenAt"> & { searchRowid: unknown }) {
-  return contactSnapshot({ ...row, searchRowid: 0, version: 1, deletedAt: null, lastActivityAt: null, firstSeenAt: null, lastSeenAt: null });
+type NewContactRow = Omit<ContactRow, "searchRowid" | "version" | "deletedAt" | "lastActivityAt" | "firstSeenAt" | "lastSeenAt"> & { searchRowid: unknown };
+
+/** A just-inserted row as it now stands in D1 (its search rowid is internal and not needed). */
+function completeRow(row: NewContactRow): ContactRow {
+  return { ...row, searchRowid: 0, version: 1, deletedAt: null, lastActivityAt: null, firstSeenAt: null, lastSeenAt: null };
+}
+
+function contactSnapshotOf(row: NewContactRow) {
+  return contactSnapshot(completeRow(row));
 }
 
 function pick<T>(patch: T | undefined, current: T): T {
@@ -319,7 +334,7 @@ function emptyToNull(value: string | null | undefined): string | null | undefine
 
 export async function updateContact(ctx: ServiceContext, id: string, patch: ContactPatchInput, expectedVersion: number | null): Promise<Contact> {
   const workspaceId = ctx.actor.workspaceId;
-  const { contact: current } = await getContactRow(ctx.db, workspaceId, id);
+  const { contact: current, company: currentCompany } = await getContactRow(ctx.db, workspaceId, id);
   assertVersion(expectedVersion, current.version);
   const workspace = await getWorkspaceRow(ctx.db, workspaceId);
 
@@ -332,21 +347,13 @@ export async function updateContact(ctx: ServiceContext, id: string, patch: Cont
 
   const firstName = pick(emptyToNull(patch.first_name), current.firstName);
   const lastName = pick(emptyToNull(patch.last_name), current.lastName);
-  const primaryEmail = emails[0] ?? null;
-  const primaryPhone = phones[0]?.e164 ?? null;
-  if (!firstName && !lastName && !primaryEmail && !primaryPhone) {
+  if (!firstName && !lastName && emails.length === 0 && phones.length === 0) {
     throw problems.validation([{ pointer: "/first_name", code: "identity_required", detail: "Give the contact a name, an email or a phone." }]);
   }
   const consentChanged = patch.consent !== undefined && (patch.consent.status !== current.consentStatus || patch.consent.source !== undefined || patch.consent.legal_basis !== undefined);
   const next: ContactRow = {
     ...current,
-    firstName,
-    lastName,
-    nameSort: contactNameSort({ firstName, lastName, email: primaryEmail, phone: primaryPhone }),
-    primaryEmail,
-    primaryPhone,
-    emails: JSON.stringify(emails),
-    phones: JSON.stringify(phones),
+    ...identityColumns(firstName, lastName, emails, phones),
     companyId: company === undefined ? current.companyId : (company?.id ?? null),
     jobTitle: pick(emptyToNull(patch.job_title), current.jobTitle),
     lifecycleStage: patch.lifecycle_stage ?? current.lifecycleStage,
@@ -381,7 +388,7 @@ export async function updateContact(ctx: ServiceContext, id: string, patch: Cont
   if (patch.phones !== undefined) writes.push(ctx.db.delete(contactPhones).where(eq(contactPhones.contactId, id)));
   if (patch.tags !== undefined) writes.push(ctx.db.delete(contactTags).where(eq(contactTags.contactId, id)));
   const children = childRows(ctx.db, workspaceId, id, patch.emails !== undefined ? emails : [], patch.phones !== undefined ? phones : [], patch.tags !== undefined ? tags : []);
-  const companyForIndex = company === undefined ? await currentCompanyName(ctx.db, current.companyId) : (company?.name ?? null);
+  const companyForIndex = company === undefined ? (currentCompany?.name ?? null) : (company?.name ?? null);
   const doc = searchDocument({ workspaceId, firstName, lastName, emails, phones: nationalOf(phones, workspace.defaultPhoneCountry), companyName: companyForIndex });
 
   await ctx.db
@@ -401,13 +408,7 @@ export async function updateContact(ctx: ServiceContext, id: string, patch: Cont
       if (isUniqueViolation(error)) throw problems.conflict("duplicate_email", "A contact with this email already exists in the workspace.");
       throw error;
     });
-  return getContact(ctx.db, workspaceId, id);
-}
-
-async function currentCompanyName(db: Database, companyId: string | null) {
-  if (!companyId) return null;
-  const [row] = await db.select({ name: companies.name }).from(companies).where(and(eq(companies.id, companyId), isNull(companies.deletedAt))).limit(1);
-  return row?.name ?? null;
+  return toContact(next, company === undefined ? currentCompany : company && { id: company.id, name: company.name });
 }
 
 export async function deleteContact(ctx: ServiceContext, id: string) {

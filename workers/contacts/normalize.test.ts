@@ -57,16 +57,21 @@ describe("normalizeTags", () => {
 });
 
 describe("searchQuery", () => {
-  it("scopes every query to the workspace and prefixes every word", () => {
-    expect(searchQuery("ws_abc", "Šarūnas Pet", "LT")).toBe('ws : "abc" AND {name email phone company} : ("sarunas"* AND "pet"*)');
+  it("prefixes every word", () => {
+    expect(searchQuery("Šarūnas Pet", null)).toBe('{name email phone company} : ("sarunas"* AND "pet"*)');
   });
 
   it("matches phones by their digits in every form", () => {
-    expect(searchQuery("ws_abc", "8 612 34567", "LT")).toBe('ws : "abc" AND phone : ("861234567"* OR "37061234567"* OR "61234567"*)');
+    expect(searchQuery("8 612 34567", "LT")).toBe('phone : ("37061234567"* OR "61234567"*)');
+  });
+
+  it("reads a partly typed national number without its trunk prefix", () => {
+    expect(searchQuery("8 612", "LT")).toBe('phone : ("612"* OR "370612"*)');
+    expect(searchQuery("+386 41", "LT")).toBe('phone : ("41"* OR "38641"*)');
   });
 
   it("neutralises FTS syntax in what people type", () => {
-    expect(searchQuery("ws_abc", 'ona" OR ws : *', "LT")).toBe('ws : "abc" AND {name email phone company} : ("ona"* AND "or"* AND "ws"*)');
-    expect(searchQuery("ws_abc", "  ***  ", "LT")).toBeNull();
+    expect(searchQuery('ona" OR ws : *', "LT")).toBe('{name email phone company} : ("ona"* AND "or"* AND "ws"*)');
+    expect(searchQuery("  ***  ", "LT")).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { AsYouType, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 // Pure normalisation shared by every entry path (API, forms, imports, the seed script): the same
 // input always lands as the same stored value, which is what makes duplicate detection work.
@@ -97,28 +97,46 @@ function quote(token: string): string {
   return `"${token.replaceAll('"', '""')}"`;
 }
 
+/** Whether what was typed looks like (part of) a phone number rather than words. */
+export function isPhoneLike(input: string): boolean {
+  return /^[\d\s()+.\-/]+$/.test(input.trim()) && input.replace(/\D/g, "").length >= 3;
+}
+
 /**
- * Turns what a person typed into an FTS5 query scoped to the workspace: every word must match
- * the start of a word in the name, email, phone or company; a phone-like input also matches the
- * number however it was formatted ("8 612 34567" finds +37061234567). Null when nothing is left
- * to search for.
+ * The digit prefixes a phone-like query can match in the index, reading it in the workspace's
+ * default country even when incomplete: the national number without its trunk prefix and the
+ * same with the country code ("8 612" in LT → "612…" and "370612…").
  */
-export function searchQuery(workspaceId: string, input: string, defaultCountry: string): string | null {
-  const scope = `ws : ${quote(workspaceToken(workspaceId))}`;
-  const digits = input.replace(/\D/g, "");
-  if (/^[\d\s()+.\-/]+$/.test(input.trim()) && digits.length >= 3) {
-    const candidates = new Set([digits]);
-    const phone = normalizePhone(input, defaultCountry);
-    if (phone) {
-      candidates.add(phone.e164.replace(/^\+/, ""));
-      candidates.add(phone.national);
-    }
-    return `${scope} AND phone : (${[...candidates].map((c) => `${quote(c)}*`).join(" OR ")})`;
+export function phoneSearchPrefixes(input: string, defaultCountry: string): string[] {
+  const complete = normalizePhone(input, defaultCountry);
+  if (complete) return [complete.e164.replace(/^\+/, ""), complete.national];
+  if (isSupportedCountry(defaultCountry)) {
+    const typing = new AsYouType(defaultCountry);
+    typing.input(input);
+    const partial = typing.getNumber();
+    // Read in the default country, the digits as typed would also match numbers of other
+    // countries ("8 612" is not an Irish "86 12…"), so only the national reading is searched.
+    if (partial?.nationalNumber) return [partial.nationalNumber, partial.number.replace(/^\+/, "")];
+  }
+  return [input.replace(/\D/g, "")];
+}
+
+/**
+ * Turns what a person typed into an FTS5 query: every word must match the start of a word in
+ * the name, email, phone or company; a phone-like input matches the number however it was
+ * formatted ("8 612 34567" finds +37061234567). Null when nothing is left to search for. The
+ * workspace is not part of the query: the join on contacts.workspace_id scopes it, which keeps
+ * selective searches from walking the whole workspace's doclist.
+ */
+export function searchQuery(input: string, defaultCountry: string | null): string | null {
+  if (isPhoneLike(input)) {
+    const prefixes = phoneSearchPrefixes(input, defaultCountry ?? "");
+    return `phone : (${prefixes.map((c) => `${quote(c)}*`).join(" OR ")})`;
   }
   const words = fold(input)
     .split(/[^\p{L}\p{N}]+/u)
     .filter((word) => word.length > 0)
     .slice(0, 8);
   if (words.length === 0) return null;
-  return `${scope} AND {name email phone company} : (${words.map((w) => `${quote(w)}*`).join(" AND ")})`;
+  return `{name email phone company} : (${words.map((w) => `${quote(w)}*`).join(" AND ")})`;
 }

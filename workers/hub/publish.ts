@@ -15,7 +15,10 @@ export async function publishToWorkspace(env: Env, workspaceId: string, event: H
   }
 }
 
-/** Tells everyone looking at the caller's workspace that a record changed; clients refetch it by id. */
+/**
+ * Tells everyone looking at the caller's workspace that a record changed; clients refetch it by
+ * id. The change is already committed, so the response does not wait for the hub (waitUntil).
+ */
 export function announce(c: Context<AppEnv>, type: HubEventType, id: string, data: Record<string, unknown> = {}) {
-  return publishToWorkspace(c.env, c.var.principal.workspaceId, { type, id, actor: c.var.principal.id, data });
+  c.executionCtx.waitUntil(publishToWorkspace(c.env, c.var.principal.workspaceId, { type, id, actor: c.var.principal.id, data }));
 }

@@ -48,7 +48,7 @@ export const pipelineRoutes = createRouter()
     }),
     async (c) => {
       const pipeline = await createPipeline(serviceContext(c), c.req.valid("json"));
-      await announce(c, "pipeline.changed", pipeline.id);
+      announce(c, "pipeline.changed", pipeline.id);
       return c.json(pipeline, 201);
     },
   )
@@ -66,7 +66,7 @@ export const pipelineRoutes = createRouter()
     async (c) => {
       const pipeline = await updatePipeline(serviceContext(c), c.req.valid("param").id, c.req.valid("json"), parseIfMatch(c.req.valid("header")["if-match"]));
       await hubOf(c).invalidate(pipeline.id);
-      await announce(c, "pipeline.changed", pipeline.id);
+      announce(c, "pipeline.changed", pipeline.id);
       c.header("etag", etagFor(pipeline.version));
       return c.json(pipeline, 200);
     },
@@ -86,7 +86,7 @@ export const pipelineRoutes = createRouter()
       const { id } = c.req.valid("param");
       await deletePipeline(serviceContext(c), id, c.req.valid("query").move_deals_to);
       await hubOf(c).invalidate();
-      await announce(c, "pipeline.changed", id);
+      announce(c, "pipeline.changed", id);
       return c.body(null, 204);
     },
   )
