@@ -2,7 +2,7 @@ import { createDatabase } from "../db/client";
 import { unwrap } from "../hub/client";
 import { publishToWorkspace } from "../hub/publish";
 import { markFailed, processSubmission, type CreateDealForLead } from "./lead.service";
-import { formSubmissions } from "../db/schema";
+import { forms, formSubmissions } from "../db/schema";
 import { eq } from "drizzle-orm";
 
 // Runs a submission's processing with the real collaborators (the hub creates deals), records a
@@ -37,12 +37,17 @@ export async function processAndAnnounce(env: Env, submissionId: string): Promis
   const db = createDatabase(env.DB);
   const outcome = await processSubmission(db, submissionId, Date.now(), dealCreator(env));
   if (outcome.status !== "processed" || !outcome.contactId) return;
-  const [row] = await db.select({ workspaceId: formSubmissions.workspaceId, formId: formSubmissions.formId }).from(formSubmissions).where(eq(formSubmissions.id, submissionId)).limit(1);
+  const [row] = await db
+    .select({ workspaceId: formSubmissions.workspaceId, formId: formSubmissions.formId, formName: forms.name })
+    .from(formSubmissions)
+    .innerJoin(forms, eq(forms.id, formSubmissions.formId))
+    .where(eq(formSubmissions.id, submissionId))
+    .limit(1);
   if (!row) return;
   await publishToWorkspace(env, row.workspaceId, {
     type: "form.submitted",
     id: submissionId,
     actor: null,
-    data: { form_id: row.formId, contact_id: outcome.contactId, deal_id: outcome.dealId, owner_id: outcome.ownerId, new_contact: outcome.created },
+    data: { form_id: row.formId, form_name: row.formName, contact_id: outcome.contactId, deal_id: outcome.dealId, owner_id: outcome.ownerId, new_contact: outcome.created },
   });
 }
