@@ -1,4 +1,4 @@
-// `npm run seed -- --contacts 100000 --companies 5000 --seed 42 [--persist-to DIR] [--email E] [--password P] [--now ISO]`
+// `npm run seed -- --contacts 100000 --companies 5000 --deals 20000 --board-deals 2000 --seed 42 [--persist-to DIR] [--email E] [--password P] [--now ISO]`
 // Fills a local D1 database with realistic, deterministic demo data and prints how to sign in.
 // Stop `npm start` / `wrangler dev` on the same state folder first: the seed writes the SQLite
 // file directly, and a running server would not see (or could clobber) the change.
@@ -9,6 +9,8 @@ const { values } = parseArgs({
   options: {
     contacts: { type: "string", default: "100000" },
     companies: { type: "string", default: "5000" },
+    deals: { type: "string", default: "20000" },
+    "board-deals": { type: "string", default: "2000" },
     seed: { type: "string", default: "42" },
     "persist-to": { type: "string" },
     email: { type: "string" },
@@ -19,10 +21,11 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run seed -- [--contacts N] [--companies N] [--seed N] [--persist-to DIR] [--email E] [--password P] [--now ISO-DATE]
+  console.log(`npm run seed -- [--contacts N] [--companies N] [--deals N] [--board-deals N] [--seed N] [--persist-to DIR] [--email E] [--password P] [--now ISO-DATE]
 
 Fills the local D1 database (default: ${defaultPersist}, the one \`npm start\` uses) with
-deterministic demo data: the same --seed and --now give the same rows. --now defaults to today
+deterministic demo data (deals in a "Sales" and a "Renewals" pipeline, exactly --board-deals of
+them open on the Sales board; one lead-capture form): the same --seed and --now give the same rows. --now defaults to today
 00:00 UTC; records are created over the three years before it. Stop the dev server first.`);
   process.exit(0);
 }
@@ -39,6 +42,12 @@ function count(name) {
 const contacts = count("contacts");
 const companies = count("companies");
 const seed = count("seed");
+const deals = count("deals");
+const boardDeals = count("board-deals");
+if (boardDeals > deals) {
+  console.error("--board-deals cannot exceed --deals");
+  process.exit(2);
+}
 const persistTo = values["persist-to"];
 const today = new Date();
 today.setUTCHours(0, 0, 0, 0);
@@ -58,20 +67,21 @@ const t0 = performance.now();
 applyMigrations(persistTo, { quiet: true });
 const dbFile = findD1File(persistTo ?? defaultPersist);
 const { seedDatabase } = await loadSeeder();
-console.log(`Seeding ${dbFile}\n  ${contacts.toLocaleString("en")} contacts, ${companies.toLocaleString("en")} companies, seed ${seed}`);
+console.log(`Seeding ${dbFile}\n  ${contacts.toLocaleString("en")} contacts, ${companies.toLocaleString("en")} companies, ${deals.toLocaleString("en")} deals (${boardDeals.toLocaleString("en")} open on the Sales board), seed ${seed}`);
 try {
-  const result = await seedDatabase({ dbFile, contacts, companies, seed, now, email: values.email, password: values.password, log: (line) => console.log(line) });
+  const result = await seedDatabase({ dbFile, contacts, companies, deals, boardDeals, seed, now, email: values.email, password: values.password, log: (line) => console.log(line) });
   const total = (performance.now() - t0) / 1000;
   console.log(`
 Done in ${total.toFixed(1)} s (data ${result.seconds.toFixed(1)} s).
 ${Object.entries(result.counts)
-  .map(([table, n]) => `  ${table.padEnd(16)} ${n.toLocaleString("en")}`)
+  .map(([table, n]) => `  ${table.padEnd(18)} ${n.toLocaleString("en")}`)
   .join("\n")}
-  contacts_fts     ${result.counts.contacts?.toLocaleString("en") ?? 0}
+  contacts_fts       ${result.counts.contacts?.toLocaleString("en") ?? 0}
 No audit_log entries are written for seeded rows (nobody changed them through the API).
 Not seeded: ${result.notSeeded.join("; ")}.
 
 Workspace: ${result.workspaceName}
+Lead form: POST /f/${result.formKey} (hosted at http://localhost:8787/f/${result.formKey})
 Sign in:   ${result.email}
 Password:  ${result.password}
 Other members (same password): ${result.members

@@ -6,6 +6,7 @@
 //
 // Bundled with esbuild and run by test/seed/run.mjs (CLI) or test/bench/run.mjs.
 import { randomBytes } from "node:crypto";
+import { generateNKeysBetween } from "fractional-indexing";
 import { DatabaseSync } from "node:sqlite";
 import { hashPassword } from "../../workers/auth/password";
 import { idPrefixes, newId, type IdKind } from "../../workers/db/ids";
@@ -34,6 +35,10 @@ export type SeedOptions = {
   dbFile: string;
   contacts: number;
   companies: number;
+  /** Deals in the workspace (default 0): spread over the default pipeline and a second one. */
+  deals?: number | undefined;
+  /** Exactly this many of them are open deals in the default "Sales" pipeline (the benchmark's board). */
+  boardDeals?: number | undefined;
   seed: number;
   email?: string | undefined;
   password?: string | undefined;
@@ -49,6 +54,10 @@ export type SeedResult = {
   workspaceName: string;
   members: { userId: string; email: string; name: string; role: string }[];
   counts: Record<string, number>;
+  /** The default "Sales" pipeline (the board with --board-deals open deals). */
+  pipelineId: string;
+  /** Public key of the seeded lead-capture form: POST /f/{formKey}. */
+  formKey: string;
   /** What the seed leaves empty, and why. */
   notSeeded: string[];
   seconds: number;
@@ -271,6 +280,130 @@ type Member = { userId: string; email: string; name: string; role: "owner" | "ad
 
 type CompanyRecord = { id: string; name: string; domain: string | null; market: Market; city: City; createdAt: number };
 
+// ---- deals ------------------------------------------------------------------------------------
+
+type StageRecord = { id: string; pipelineId: string; kind: "open" | "won" | "lost" };
+
+// The second pipeline: renewals of existing customers.
+const renewalStageSpecs = [
+  { name: "Upcoming", probability: 40, kind: "open" },
+  { name: "In talks", probability: 70, kind: "open" },
+  { name: "Renewed", probability: 100, kind: "won" },
+  { name: "Churned", probability: 0, kind: "lost" },
+] as const;
+
+const dealProducts = ["CRM rollout", "Annual licence", "Support plan", "Onboarding", "Data migration", "Seats expansion", "Integration project", "Training", "Pilot"];
+const lostReasons = ["Price", "Chose a competitor", "No budget", "No decision", "Timing", "Missing feature"];
+const dealSources = ["website", "referral", "outbound", "event", "partner", "form: Website: contact us"];
+const dealTags = ["priority", "upsell", "q4", "enterprise", "smb", "partner", "renewal"];
+
+/** An 18-byte base64url key like randomToken(18) in workers/lib/crypto.ts, from the seeded stream. */
+function seededFormKey(rng: Rng): string {
+  const bytes = Buffer.from(Array.from({ length: 18 }, () => rng.int(256)));
+  return bytes.toString("base64url");
+}
+
+/** Splits n into parts proportional to weights, summing exactly to n. */
+function apportion(n: number, weights: readonly number[]): number[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const parts = weights.map((w) => Math.floor((n * w) / total));
+  let rest = n - parts.reduce((a, b) => a + b, 0);
+  for (let i = 0; rest > 0; i = (i + 1) % parts.length, rest--) parts[i]! += 1;
+  return parts;
+}
+
+// Rows as the hub writes them (createDeal in workers/deals/deal.service.ts): status from the
+// stage's kind, closed_at for won and lost, stage_entered_at = created_at (the deal was created in
+// its stage), version 1, one stage-history row from null to the stage, and positions from
+// fractional-indexing in order within each stage (what appending one deal after another gives).
+function seedDeals(input: {
+  db: DatabaseSync;
+  rng: Rng;
+  idRng: Rng;
+  workspaceId: string;
+  total: number;
+  board: number;
+  salesStages: StageRecord[];
+  renewalStages: StageRecord[];
+  contacts: { id: string; companyId: string | null; createdAt: number }[];
+  members: Member[];
+  start: number;
+  end: number;
+  bump: (table: string, n?: number) => void;
+}) {
+  const { db, rng, idRng, workspaceId, total, salesStages, renewalStages, contacts, members, start, end, bump } = input;
+  if (total === 0) return;
+  if (contacts.length === 0) throw new Error("deals need contacts: seed at least one contact");
+  const board = Math.min(input.board, total);
+  const salesOpen = salesStages.filter((s) => s.kind === "open");
+  const salesWon = salesStages.find((s) => s.kind === "won")!;
+  const salesLost = salesStages.find((s) => s.kind === "lost")!;
+  const rest = total - board;
+  // Open Sales deals thin out toward the later stages; the remaining deals are half closed Sales
+  // deals (won 45 : lost 55) and half renewals (open 35 : renewed 45 : churned 20).
+  const [salesClosed = 0, renewals = 0] = apportion(rest, [1, 1]);
+  const plan: [StageRecord, number][] = [
+    ...apportion(board, [40, 25, 20, 15].slice(0, salesOpen.length)).map((n, i) => [salesOpen[i]!, n] as [StageRecord, number]),
+    ...apportion(salesClosed, [45, 55]).map((n, i) => [[salesWon, salesLost][i]!, n] as [StageRecord, number]),
+    ...apportion(renewals, [20, 15, 45, 20]).map((n, i) => [renewalStages[i]!, n] as [StageRecord, number]),
+  ];
+  const insertDeal = db.prepare(
+    `INSERT INTO deals (id, workspace_id, pipeline_id, stage_id, position, title, value, currency, primary_contact_id, company_id, owner_id,
+      expected_close_date, status, lost_reason, closed_at, stage_entered_at, source, tags, last_activity_at, created_by, updated_by, created_at, updated_at, version, deleted_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 1, NULL)`,
+  );
+  const insertHistory = db.prepare("INSERT INTO deal_stage_history (id, workspace_id, deal_id, from_stage_id, to_stage_id, actor_type, actor_id, at) VALUES (?, ?, ?, NULL, ?, 'user', ?, ?)");
+  const companyNames = new Map((db.prepare("SELECT id, name FROM companies WHERE workspace_id = ?").all(workspaceId) as { id: string; name: string }[]).map((c) => [c.id, c.name]));
+  const contactNames = db.prepare("SELECT last_name AS name FROM contacts WHERE id = ?");
+  for (const [stage, count] of plan) {
+    if (count === 0) continue;
+    const positions = generateNKeysBetween(null, null, count);
+    // Open deals are recent (the last 90 days); closed ones span the seeded three years.
+    const from = stage.kind === "open" ? Math.max(start, end - 90 * day) : start;
+    const step = (end - from) / count;
+    for (let i = 0; i < count; i++) {
+      const createdAt = Math.floor(from + i * step + rng.next() * step * 0.9);
+      const contact = contacts[rng.int(contacts.length)]!;
+      const companyId = contact.companyId ?? null;
+      const owner = rng.pick(members);
+      const id = seededId(idRng, "deal", createdAt);
+      const who = companyId ? companyNames.get(companyId) : (contactNames.get(contact.id) as { name: string | null } | undefined)?.name;
+      const title = `${who ?? "Lead"}: ${rng.pick(dealProducts)}`;
+      const currency = rng.chance(0.15) ? "USD" : "EUR";
+      const value = (5 + rng.int(2_000)) * 100 * 100; // €500 to €200,400 in cents, whole hundreds
+      const expected = stage.kind === "open" ? new Date(end + (7 + rng.int(120)) * day).toISOString().slice(0, 10) : null;
+      const tags = normalizeTags(rng.chance(0.4) ? [rng.pick(dealTags), ...(rng.chance(0.3) ? [rng.pick(dealTags)] : [])] : []);
+      insertDeal.run(
+        id,
+        workspaceId,
+        stage.pipelineId,
+        stage.id,
+        positions[i]!,
+        title,
+        value,
+        currency,
+        contact.id,
+        companyId,
+        owner.userId,
+        expected,
+        stage.kind,
+        stage.kind === "lost" ? rng.pick(lostReasons) : null,
+        stage.kind === "open" ? null : createdAt,
+        createdAt,
+        rng.chance(0.8) ? rng.pick(dealSources) : null,
+        JSON.stringify(tags),
+        owner.userId,
+        owner.userId,
+        createdAt,
+        createdAt,
+      );
+      insertHistory.run(seededId(idRng, "stageChange", createdAt), workspaceId, id, stage.id, owner.userId, createdAt);
+    }
+    bump("deals", count);
+    bump("deal_stage_history", count);
+  }
+}
+
 // ---- the seed ----------------------------------------------------------------------------------
 
 export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
@@ -330,13 +463,15 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     counts[table] = (counts[table] ?? 0) + n;
   };
 
+  let formKeyOut = "";
+  let pipelineIdOut = "";
   db.exec("BEGIN");
   // Secondary indexes of the tables we fill are dropped and rebuilt after the inserts: building an
   // index over all rows at once is several times faster than keeping it up to date row by row,
   // and a unique index still refuses duplicates when it is rebuilt (the transaction then rolls back).
   const indexes = db
     .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_emails', 'contact_phones', 'contact_tags', 'consent_records', 'companies')",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_emails', 'contact_phones', 'contact_tags', 'consent_records', 'companies', 'deals', 'deal_stage_history')",
     )
     .all() as { name: string; sql: string }[];
   try {
@@ -357,9 +492,12 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       workspaceCreatedAt,
       workspaceCreatedAt,
     );
+    pipelineIdOut = pipelineId;
     const insertStage = db.prepare("INSERT INTO stages (id, workspace_id, pipeline_id, name, position, probability, kind, rotting_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    defaultStages.forEach((stage, position) => {
-      insertStage.run(seededId(idRng, "stage", workspaceCreatedAt), workspaceId, pipelineId, stage.name, position, stage.probability, stage.kind, stage.kind === "open" ? 14 : null);
+    const salesStages: StageRecord[] = defaultStages.map((stage, position) => {
+      const id = seededId(idRng, "stage", workspaceCreatedAt);
+      insertStage.run(id, workspaceId, pipelineId, stage.name, position, stage.probability, stage.kind, stage.kind === "open" ? 14 : null);
+      return { id, pipelineId, kind: stage.kind };
     });
     bump("pipelines");
     bump("stages", defaultStages.length);
@@ -454,6 +592,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     const insertFts = db.prepare("INSERT INTO contacts_fts (rowid, ws, name, email, phone, company) VALUES (?, ?, ?, ?, ?, ?)");
 
     const emails = new Set<string>();
+    const contactRefs: { id: string; companyId: string | null; createdAt: number }[] = [];
     const contactStep = (end - start) / Math.max(1, options.contacts);
     const progressEvery = Math.max(50_000, Math.ceil(options.contacts / 10));
     for (let i = 0; i < options.contacts; i++) {
@@ -589,12 +728,73 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       }
       const doc = searchDocument({ workspaceId, firstName, lastName, emails: contactEmails, phones: national, companyName: company?.name ?? null });
       insertFts.run(searchRowid, doc.ws, doc.name, doc.email, doc.phone, doc.company);
+      contactRefs.push({ id, companyId: company?.id ?? null, createdAt });
       bump("contacts");
       bump("contact_emails", contactEmails.length);
       bump("contact_phones", phones.length);
       bump("contact_tags", tags.length);
       if ((i + 1) % progressEvery === 0 && i + 1 < options.contacts) log(`  ${(i + 1).toLocaleString("en")} contacts…`);
     }
+    // ---- deals, exchange rate, lead-capture form ----
+    const secondPipelineId = seededId(idRng, "pipeline", workspaceCreatedAt + day);
+    db.prepare("INSERT INTO pipelines (id, workspace_id, name, position, is_default, version, created_at, updated_at) VALUES (?, ?, 'Renewals', 1, 0, 1, ?, ?)").run(
+      secondPipelineId,
+      workspaceId,
+      workspaceCreatedAt + day,
+      workspaceCreatedAt + day,
+    );
+    const renewalStages: StageRecord[] = renewalStageSpecs.map((stage, position) => {
+      const id = seededId(idRng, "stage", workspaceCreatedAt + day);
+      insertStage.run(id, workspaceId, secondPipelineId, stage.name, position, stage.probability, stage.kind, stage.kind === "open" ? 30 : null);
+      return { id, pipelineId: secondPipelineId, kind: stage.kind };
+    });
+    bump("pipelines");
+    bump("stages", renewalStages.length);
+    db.prepare("INSERT INTO exchange_rates (workspace_id, currency, rate, valid_from, updated_by, updated_at) VALUES (?, 'USD', '0.92', ?, ?, ?)").run(
+      workspaceId,
+      new Date(start).toISOString().slice(0, 10),
+      members[0]!.userId,
+      start,
+    );
+    bump("exchange_rates");
+    seedDeals({
+      db,
+      rng: prng((options.seed * 7919 + 17) >>> 0),
+      idRng,
+      workspaceId,
+      total: options.deals ?? 0,
+      board: options.boardDeals ?? 0,
+      salesStages,
+      renewalStages,
+      contacts: contactRefs,
+      members,
+      start,
+      end,
+      bump,
+    });
+    log(`  ${(options.deals ?? 0).toLocaleString("en")} deals (${Math.min(options.boardDeals ?? 0, options.deals ?? 0).toLocaleString("en")} open on the Sales board)`);
+    const formKey = seededFormKey(idRng);
+    db.prepare(
+      `INSERT INTO forms (id, workspace_id, name, public_key, fields, hidden_fields, allowed_origins, redirect_url, thank_you_message, owner_mode, owner_ids,
+        round_robin_next, lifecycle_stage, tags, deal_pipeline_id, deal_stage_id, consent_text, consent_legal_basis, turnstile_secret, min_fill_seconds,
+        version, created_by, created_at, updated_at, deleted_at)
+       VALUES (?, ?, 'Website: contact us', ?, ?, '[]', '[]', NULL, NULL, 'round_robin', ?, 0, 'lead', '[]', NULL, NULL, NULL, NULL, NULL, 0, 1, ?, ?, ?, NULL)`,
+    ).run(
+      seededId(idRng, "form", start),
+      workspaceId,
+      formKey,
+      JSON.stringify([
+        { field: "first_name", required: true },
+        { field: "email", required: false },
+        { field: "phone", required: false },
+      ]),
+      JSON.stringify(members.map((m) => m.userId)),
+      members[0]!.userId,
+      start,
+      start,
+    );
+    bump("forms");
+    formKeyOut = formKey;
     const indexStarted = performance.now();
     for (const index of indexes) db.exec(index.sql);
     log(`  ${indexes.length} indexes rebuilt in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);
@@ -609,7 +809,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   db.exec("PRAGMA optimize");
   const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
   db.close();
-  const notSeeded = ["deals", "tasks"].map((table) =>
+  const notSeeded = ["tasks"].map((table) =>
     tables.has(table) ? `${table}: the table exists, but the seed does not fill it yet` : `${table}: not seeded, the table does not exist yet`,
   );
   return {
@@ -619,6 +819,8 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     workspaceName,
     members: members.map((m) => ({ userId: m.userId, email: m.email, name: m.name, role: m.role })),
     counts,
+    pipelineId: pipelineIdOut,
+    formKey: formKeyOut,
     notSeeded,
     seconds: (performance.now() - started) / 1000,
   };
