@@ -52,6 +52,7 @@ try {
   }
   await run("Web client build", "node", ["web/build.mjs"]);
   await run("Deployable bundle (wrangler deploy --dry-run)", "npx", ["wrangler", "deploy", "--dry-run", "--outdir", ".wrangler/dry-run"]);
+  await run("Benchmark smoke (npm run bench:smoke)", "npm", ["run", "bench:smoke"]);
   const e2e = await run("Browser test (playwright-core + Chromium)", "node", ["test/e2e/run.mjs"], { capture: true });
   const match = [...e2e.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
   if (!match) throw new Error("The browser test printed no result line");

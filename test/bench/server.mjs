@@ -2,10 +2,10 @@
 // users run it, in its own process group that is always killed at the end. Load only ever goes
 // to 127.0.0.1.
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { applyMigrations, findD1File, loadSeeder, projectEnv, root } from "../seed/lib.mjs";
 
 const live = new Set();
@@ -44,17 +44,55 @@ export function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A new temp state folder with the migrations applied and the demo data seeded. */
-export async function seededState({ contacts, companies, seed, log }) {
+export async function seededState({ contacts, companies, deals = 0, boardDeals = 0, seed, log }) {
   const dir = mkdtempSync(join(tmpdir(), "rapport-bench-"));
   applyMigrations(dir, { quiet: true });
   const dbFile = findD1File(dir);
   const { seedDatabase } = await loadSeeder();
-  const result = await seedDatabase({ dbFile, contacts, companies, seed, now: Date.UTC(2026, 10, 22), log });
+  const result = await seedDatabase({ dbFile, contacts, companies, deals, boardDeals, seed, now: Date.UTC(2026, 10, 22), log });
   return { dir, dbFile, ...result };
 }
 
 export function removeState(dir) {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The form rate limit the benchmark's server runs with (the real wrangler.toml says 10 per 60 s). */
+export const benchFormRateLimit = 1_000_000;
+
+/**
+ * A copy of wrangler.toml in the temp folder for the benchmark's server: relative paths made
+ * absolute (wrangler resolves them from the config's folder), and the FORM_RATE_LIMIT binding
+ * raised to benchFormRateLimit per 60 s, because every benchmark post comes from 127.0.0.1 and
+ * the real limit (10 a minute per form and IP) would quarantine the load as 429s. .dev.vars
+ * (the local JWT secret) is copied beside it, where wrangler looks for it. The real wrangler.toml
+ * is never changed.
+ */
+export function benchConfig(dir) {
+  const source = readFileSync(join(root, "wrangler.toml"), "utf8");
+  let paths = 0;
+  let limits = 0;
+  let section = "";
+  const lines = source.split("\n").map((line) => {
+    const header = /^\s*\[{1,2}([^\]]+)\]{1,2}\s*$/.exec(line);
+    if (header) section = header[1].trim();
+    const path = /^(\s*(?:main|directory|migrations_dir)\s*=\s*)"([^"]+)"(.*)$/.exec(line);
+    if (path) {
+      paths += 1;
+      return isAbsolute(path[2]) ? line : `${path[1]}${JSON.stringify(resolve(root, path[2]))}${path[3]}`;
+    }
+    const limit = /^(\s*limit\s*=\s*)\d+(.*)$/.exec(line);
+    if (limit && section === "ratelimits.simple") {
+      limits += 1;
+      return `${limit[1]}${benchFormRateLimit}${limit[2]} # raised for the benchmark (test/bench/server.mjs)`;
+    }
+    return line;
+  });
+  if (paths < 3 || limits !== 1) throw new Error(`wrangler.toml changed shape (${paths} paths, ${limits} rate limits found): update benchConfig in test/bench/server.mjs`);
+  const file = join(dir, "wrangler.bench.toml");
+  writeFileSync(file, lines.join("\n"));
+  if (existsSync(join(root, ".dev.vars"))) copyFileSync(join(root, ".dev.vars"), join(dir, ".dev.vars"));
+  return file;
 }
 
 /** Starts `wrangler dev` on a free port for the given state folder and waits for /api/health. */
@@ -71,7 +109,7 @@ export async function startServer(dir, { timeoutMs = 120_000 } = {}) {
   const out = openSync(logFile, "a");
   const child = spawn(
     join(root, "node_modules", ".bin", "wrangler"),
-    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--inspector-port", String(inspectorPort), "--log-level", "warn"],
+    ["dev", "--config", benchConfig(dir), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--inspector-port", String(inspectorPort), "--log-level", "warn"],
     { cwd: root, env: projectEnv(), detached: true, stdio: ["ignore", out, out] },
   );
   closeSync(out);
