@@ -204,6 +204,22 @@ describe("the hub under load", () => {
   });
 });
 
+describe("what the board carries", () => {
+  it("shows open deals and those closed in the last 30 days, not every deal ever closed", async () => {
+    const owner = await signUp();
+    const pipeline = await defaultPipeline(owner);
+    const won = pipeline.stages.find((s) => s.kind === "won");
+    const recent = await newDeal(owner, { title: "Won lately" });
+    const old = await newDeal(owner, { title: "Won long ago" });
+    await newDeal(owner, { title: "Open" });
+    for (const deal of [recent, old]) await call("POST", `/api/v1/deals/${deal.id}/move`, { token: owner.token, body: { stage_id: won?.id, version: 1 } });
+    await env.DB.prepare("UPDATE deals SET closed_at = ? WHERE id = ?").bind(Date.now() - 40 * 24 * 3600 * 1000, old.id).run();
+    await evictDurableObject(env.HUB.get(env.HUB.idFromName(owner.workspaceId)));
+    const titlesOnBoard = (await board(owner, pipeline.id)).columns.flatMap((c) => c.deals.map((d) => d.title)).sort();
+    expect(titlesOnBoard).toEqual(["Open", "Won lately"]);
+  });
+});
+
 type Frame = { type: string; seq: number; id?: string; target?: string; users?: string[] };
 
 async function openSocket(owner: Account) {

@@ -7,9 +7,16 @@ import { sortColumn } from "./placement";
 
 export type Rates = ReadonlyMap<string, number>;
 
-/** How many minor units a currency has (JPY 0, EUR 2, BHD 3), from ISO 4217 via Intl. */
+const digitsByCurrency = new Map<string, number>();
+
+/** How many minor units a currency has (JPY 0, EUR 2, BHD 3), from ISO 4217 via Intl; memoised. */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /**

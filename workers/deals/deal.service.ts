@@ -64,10 +64,26 @@ export async function loadDeals(db: Database, workspaceId: string, where: SQL[],
     .orderBy(...(options.orderBy ?? [asc(deals.position)]));
   const rows = options.limit ? await query.limit(options.limit) : await query;
   const others = new Map<string, string[]>();
-  const ids = rows.map((row) => row.deal.id);
-  for (let i = 0; i < ids.length; i += 90) {
-    const part = ids.slice(i, i + 90);
-    const links = await db.select().from(dealContacts).where(and(eq(dealContacts.workspaceId, workspaceId), inArray(dealContacts.dealId, part)));
+  if (rows.length > 0) {
+    // The other contacts of all these deals in one query (the same conditions as a subquery),
+    // whatever the number of deals: a board of 2,000 deals is two round trips, not twenty-five.
+    const links = await db
+      .select()
+      .from(dealContacts)
+      .where(
+        and(
+          eq(dealContacts.workspaceId, workspaceId),
+          inArray(
+            dealContacts.dealId,
+            options.limit
+              ? rows.map((row) => row.deal.id)
+              : db
+                  .select({ id: deals.id })
+                  .from(deals)
+                  .where(and(eq(deals.workspaceId, workspaceId), isNull(deals.deletedAt), ...where)),
+          ),
+        ),
+      );
     for (const link of links) others.set(link.dealId, [...(others.get(link.dealId) ?? []), link.contactId]);
   }
   return rows.map((row) => ({
@@ -227,7 +243,6 @@ async function commit(ctx: ServiceContext, current: DealRow, writes: BatchItem<"
     if (isVersionConflict(error)) throw staleDeal(await getDeal(ctx.db, ctx.actor.workspaceId, current.id));
     throw error;
   });
-  return getDeal(ctx.db, ctx.actor.workspaceId, current.id);
 }
 
 export async function updateDeal(ctx: ServiceContext, current: DealRow, patch: DealPatchInput): Promise<DealWithRefs> {
@@ -254,14 +269,22 @@ export async function updateDeal(ctx: ServiceContext, current: DealRow, patch: D
   };
   const { id: _id, workspaceId: _ws, createdAt: _c, createdBy: _cb, ...changes } = next;
   const others = patch.contact_ids === undefined ? null : [...new Set(patch.contact_ids)].filter((id) => id !== next.primaryContactId);
-  return commit(ctx, current, [
+  await commit(ctx, current, [
     ctx.db.update(deals).set(changes).where(eq(deals.id, current.id)),
     ...(others === null ? [] : [ctx.db.delete(dealContacts).where(eq(dealContacts.dealId, current.id)), ...others.map((contactId) => ctx.db.insert(dealContacts).values({ workspaceId, dealId: current.id, contactId }))]),
     auditInsert(ctx, { action: "deal.updated", entityType: "deal", entityId: current.id, before: dealSnapshot(current), after: dealSnapshot(next) }),
   ]);
+  // Read back: the contact or company may have changed, and the card shows their names.
+  return getDeal(ctx.db, workspaceId, current.id);
 }
 
-export async function moveDeal(ctx: ServiceContext, current: DealRow, stage: typeof stages.$inferSelect, position: string, lostReason: string | undefined): Promise<DealWithRefs> {
+export async function moveDeal(ctx: ServiceContext, current: DealWithRefs, stage: typeof stages.$inferSelect, position: string, lostReason: string | undefined): Promise<DealWithRefs> {
+  const moved = await writeMove(ctx, current.deal, stage, position, lostReason);
+  // A move changes no names: the answer is built from what was written, without a read-back.
+  return { ...current, deal: moved };
+}
+
+async function writeMove(ctx: ServiceContext, current: DealRow, stage: typeof stages.$inferSelect, position: string, lostReason: string | undefined): Promise<DealRow> {
   const stageChanged = stage.id !== current.stageId;
   const status = statusFor(stage.kind);
   const next: DealRow = {
@@ -277,7 +300,7 @@ export async function moveDeal(ctx: ServiceContext, current: DealRow, stage: typ
     updatedAt: ctx.now,
     version: current.version + 1,
   };
-  return commit(ctx, current, [
+  await commit(ctx, current, [
     ctx.db
       .update(deals)
       .set({ pipelineId: next.pipelineId, stageId: next.stageId, position, status, closedAt: next.closedAt, lostReason: next.lostReason, stageEnteredAt: next.stageEnteredAt, updatedBy: next.updatedBy, updatedAt: ctx.now, version: next.version })
@@ -289,6 +312,7 @@ export async function moveDeal(ctx: ServiceContext, current: DealRow, stage: typ
         ]
       : []),
   ]);
+  return next;
 }
 
 export async function deleteDeal(ctx: ServiceContext, current: DealRow) {

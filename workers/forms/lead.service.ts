@@ -65,7 +65,7 @@ async function nextOwner(db: Database, form: FormRow): Promise<string | null> {
 }
 
 /** Fills only what is empty: a person's edits always win over a later form post. */
-function fillEmpty(current: Awaited<ReturnType<typeof getContactRow>>["contact"], lead: Lead, attribution: Record<string, string>, formTags: string[]): ContactPatchInput {
+function fillEmpty(current: Awaited<ReturnType<typeof getContactRow>>["contact"], lead: Lead, attribution: Record<string, string>, formTags: string[], defaultCountry: string): ContactPatchInput {
   const patch: ContactPatchInput = {};
   if (!current.firstName && lead.firstName) patch.first_name = lead.firstName;
   if (!current.lastName && lead.lastName) patch.last_name = lead.lastName;
@@ -75,7 +75,9 @@ function fillEmpty(current: Awaited<ReturnType<typeof getContactRow>>["contact"]
   const emails = emailsOf(current);
   if (lead.email && !emails.includes(lead.email)) patch.emails = [...emails, lead.email];
   const phones = phonesOf(current);
-  if (lead.phone && !phones.some((p) => p.raw === lead.phone)) {
+  // The same number typed another way is the same phone.
+  const leadPhone = lead.phone ? normalizePhone(lead.phone, defaultCountry) : null;
+  if (lead.phone && leadPhone && !phones.some((p) => p.e164 === leadPhone.e164)) {
     patch.phones = [...phones.map((p) => ({ number: p.e164, ...(p.label ? { label: p.label } : {}) })), { number: lead.phone }];
   }
   const tags = normalizeTags([...tagsOf(current), ...formTags]);
@@ -110,7 +112,7 @@ export async function processSubmission(db: Database, submissionId: string, now:
   if (contactId) {
     const { contact } = await getContactRow(db, workspaceId, contactId, { includeDeleted: true });
     if (contact.deletedAt !== null) await restoreContact(ctx, contactId);
-    const patch = fillEmpty(contact, lead, attribution, formTags);
+    const patch = fillEmpty(contact, lead, attribution, formTags, workspace.defaultPhoneCountry);
     if (consent && contact.consentStatus !== "granted") patch.consent = consent;
     if (!contact.companyId && lead.company) patch.company_id = await companyFor(ctx, lead.company);
     if (Object.keys(patch).length > 0) await updateContact(ctx, contactId, patch, null);

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, gte, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { createDatabase } from "../db/client";
 import { deals } from "../db/schema";
@@ -27,6 +27,12 @@ import { ClientFrame, type HubEvent, type HubEventInput } from "./events";
 
 export type HubResult<T> = { ok: true; value: T } | { ok: false; problem: ProblemInit };
 export type WriteContext = { actor: Actor; requestId: string | null };
+
+export const closedDealsShownMs = 30 * 24 * 60 * 60 * 1000;
+
+function onBoard(now: number) {
+  return or(eq(deals.status, "open"), gte(deals.closedAt, now - closedDealsShownMs)) ?? sql`1`;
+}
 
 type BoardState = { stages: Stage[]; deals: Map<string, Deal>; baseCurrency: string; rates: Rates };
 const PresenceSchema = z.object({ userId: z.string(), target: z.string().nullable() });
@@ -84,7 +90,9 @@ export class WorkspaceHub extends DurableObject<Env> {
         const db = this.db();
         const pipeline = await getPipeline(db, workspaceId, pipelineId);
         const workspace = await getWorkspaceRow(db, workspaceId);
-        const rows = await loadDeals(db, workspaceId, [eq(deals.pipelineId, pipelineId)]);
+        // Open deals, and those won or lost in the last 30 days: the board stays the size of
+        // the work in progress, however many deals the pipeline has closed over the years.
+        const rows = await loadDeals(db, workspaceId, [eq(deals.pipelineId, pipelineId), onBoard(Date.now())]);
         const rates = await currentRates(db, workspaceId, new Date().toISOString().slice(0, 10));
         return { stages: pipeline.stages, deals: new Map(rows.map((row) => [row.deal.id, toDeal(row)])), baseCurrency: workspace.defaultCurrency, rates };
       })();
@@ -187,7 +195,7 @@ export class WorkspaceHub extends DurableObject<Env> {
         const stage = await findStage(ctx.db, workspaceId, move.stage_id, "/stage_id");
         const column = await this.column(workspaceId, stage.pipelineId, stage.id);
         const position = placeInColumn(column, id, { beforeId: move.before_id, afterId: move.after_id });
-        const deal = toDeal(await moveDeal(ctx, current.deal, stage, position, move.lost_reason));
+        const deal = toDeal(await moveDeal(ctx, current, stage, position, move.lost_reason));
         await this.remember(deal, current.deal.pipelineId);
         await this.publish({
           type: "deal.moved",
