@@ -57,6 +57,20 @@ describe("pipelines", () => {
   });
 });
 
+describe("pipeline edits that touch deals", () => {
+  it("removes a stage whose only deals were deleted, and creates a pipeline with many stages", async () => {
+    const owner = await signUp();
+    const pipeline = await defaultPipeline(owner);
+    const deal = await newDeal(owner, { title: "Deleted" });
+    expect((await call("DELETE", `/api/v1/deals/${deal.id}`, { token: owner.token })).status).toBe(204);
+    const without = pipeline.stages.slice(1).map(({ id, name, probability, kind }) => ({ id, name, probability, kind }));
+    const res = await call("PATCH", `/api/v1/pipelines/${pipeline.id}`, { token: owner.token, body: { stages: without } });
+    expect(res.status, res.text).toBe(200);
+    const many = Array.from({ length: 20 }, (_, i) => ({ name: `Step ${i}`, probability: i * 5, kind: "open" }));
+    expect((await call("POST", "/api/v1/pipelines", { token: owner.token, body: { name: "Long", stages: many } })).status).toBe(201);
+  });
+});
+
 describe("deals on the board", () => {
   it("places new deals at the end and moves them before, after and across stages", async () => {
     const owner = await signUp();

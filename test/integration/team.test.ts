@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
 import { addMember, call, createApiKey, expectProblem, field, signUp, uniqueEmail } from "../helpers/api";
 
 type AuditRow = { action: string; entity_type: string; entity_id: string; actor_id: string; request_id: string; diff: { before: unknown; after: unknown } };
@@ -113,11 +113,17 @@ describe("roles", () => {
       token: owner.token,
       body: { first_name: "Gone", emails: ["gone@gone.lt"], phones: [{ number: "+37061234567" }], tags: ["x"], company_id: field<string>(company.json, "id"), consent: { status: "granted" } },
     });
+    const form = await call("POST", "/api/v1/forms", { token: owner.token, body: { name: "Gone form", fields: [{ field: "email", required: true }] } });
+    await exports.default.fetch(`http://localhost/f/${field<string>(form.json, "public_key")}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": "192.0.2.44" },
+      body: JSON.stringify({ email: "lead@gone.lt" }),
+    });
     expectProblem(await call("DELETE", "/api/v1/workspace?confirm=wrong", { token: owner.token }), 422);
     expect((await call("DELETE", "/api/v1/workspace?confirm=Acme%20Baltic", { token: owner.token })).status).toBe(204);
     expectProblem(await call("GET", "/api/v1/workspace", { token: owner.token }), 401);
     expectProblem(await call("GET", "/api/v1/workspace", { token: member.token }), 401);
-    for (const table of ["contacts", "companies", "contact_emails", "pipelines", "stages", "audit_log"]) {
+    for (const table of ["contacts", "companies", "contact_emails", "pipelines", "stages", "forms", "form_submissions", "deals", "audit_log"]) {
       const left = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE workspace_id = ?`).bind(owner.workspaceId).first<{ n: number }>();
       expect(left?.n, table).toBe(0);
     }
@@ -239,5 +245,31 @@ describe("names beside ids", () => {
       expectProblem(await call("PATCH", "/api/v1/workspace", { token: owner.token, body: { default_phone_country: code } }), 422);
     }
     expect((await call("PATCH", "/api/v1/workspace", { token: owner.token, body: { default_phone_country: "XK" } })).status).toBe(200);
+  });
+});
+
+describe("losing access", () => {
+  it("throttles password guesses made through an invitation like sign-ins", async () => {
+    const victim = await signUp();
+    const other = await signUp();
+    const invite = await call("POST", "/api/v1/invitations", { token: other.token, body: { email: victim.email, role: "viewer" } });
+    const token = field<string>(invite.json, "token");
+    for (let i = 0; i < 5; i++) expectProblem(await call("POST", `/api/v1/invitations/${token}/accept`, { body: { password: `guess ${i}` } }), 401);
+    expectProblem(await call("POST", `/api/v1/invitations/${token}/accept`, { body: { password: victim.password } }), 429);
+  });
+
+  it("closes a removed member's live connection", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "member");
+    const res = await exports.default.fetch("http://localhost/api/v1/live", { headers: { upgrade: "websocket", authorization: `Bearer ${member.token}` } });
+    const socket = res.webSocket;
+    if (!socket) throw new Error("no socket");
+    let closedWith = 0;
+    socket.addEventListener("close", (event) => {
+      closedWith = event.code;
+    });
+    socket.accept();
+    expect((await call("DELETE", `/api/v1/members/${member.membershipId}`, { token: owner.token })).status).toBe(204);
+    await vi.waitFor(() => expect(closedWith).toBe(4403));
   });
 });

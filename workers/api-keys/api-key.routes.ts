@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth";
+import { hubOf } from "../hub/client";
 import { serviceContext } from "../http/context";
 import { idParam } from "../http/fields";
 import { authenticated, createRouter, jsonBody, jsonContent, problemResponses } from "../http/openapi";
@@ -53,7 +54,9 @@ export const apiKeyRoutes = createRouter()
       responses: { 204: { description: "Revoked" }, ...problemResponses(401, 403, 404) },
     }),
     async (c) => {
-      await revokeApiKey(serviceContext(c), c.req.valid("param").id);
+      const { id } = c.req.valid("param");
+      await revokeApiKey(serviceContext(c), id);
+      await hubOf(c).disconnect(id);
       return c.body(null, 204);
     },
   );

@@ -4,7 +4,7 @@ import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { newId } from "../db/ids";
 import { companies, contacts } from "../db/schema";
-import { isVersionConflict, versionGuard } from "../db/version-guard";
+import { isVersionConflict, raceToConflict, versionGuard } from "../db/version-guard";
 import { assertVersion } from "../http/etag";
 import { isoTime } from "../http/fields";
 import { keysetAfter, orderBy, type Direction } from "../http/keyset";
@@ -237,7 +237,7 @@ export async function deleteCompany(ctx: ServiceContext, id: string) {
     ctx.db.update(companies).set({ deletedAt: ctx.now, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: current.version + 1 }).where(eq(companies.id, id)),
     reindexCompanyName(ctx.db, ctx.actor.workspaceId, id, ""),
     auditInsert(ctx, { action: "company.deleted", entityType: "company", entityId: id, before: { deleted_at: null }, after: { deleted_at: isoTime(ctx.now) } }),
-  ]);
+  ]).catch(raceToConflict);
 }
 
 export async function restoreCompany(ctx: ServiceContext, id: string): Promise<Company> {
@@ -251,6 +251,6 @@ export async function restoreCompany(ctx: ServiceContext, id: string): Promise<C
     ctx.db.update(companies).set({ deletedAt: null, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: next.version }).where(eq(companies.id, id)),
     reindexCompanyName(ctx.db, ctx.actor.workspaceId, id, current.name),
     auditInsert(ctx, { action: "company.restored", entityType: "company", entityId: id, before: { deleted_at: isoTime(current.deletedAt) }, after: { deleted_at: null } }),
-  ]);
+  ]).catch(raceToConflict);
   return toCompany(next);
 }

@@ -130,7 +130,7 @@ export async function bulkUpdateContacts(ctx: ServiceContext, input: ContactBulk
                   )
                   .onConflictDoNothing(),
               )
-            : [ctx.db.delete(contactTags).where(and(eq(contactTags.workspaceId, workspaceId), inArray(contactTags.contactId, part), inArray(contactTags.tag, tags)))];
+            : tags.map((tag) => ctx.db.delete(contactTags).where(and(eq(contactTags.workspaceId, workspaceId), inArray(contactTags.contactId, part), eq(contactTags.tag, tag))));
         // The audit row goes between the tag change and the copy into contacts.tags: "before" is
         // still the old copy, "after" is already the new set.
         return [

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql, type SQL }
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
-import { isVersionConflict, versionGuard } from "../db/version-guard";
+import { isVersionConflict, raceToConflict, versionGuard } from "../db/version-guard";
 import { newId } from "../db/ids";
 import { companies, consentRecords, contactEmails, contactPhones, contactTags, contacts, type ConsentStatus } from "../db/schema";
 import { assertVersion } from "../http/etag";
@@ -418,14 +418,14 @@ export async function deleteContact(ctx: ServiceContext, id: string) {
     ctx.db.update(contacts).set({ deletedAt: ctx.now, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: contact.version + 1 }).where(eq(contacts.id, id)),
     unindexContact(ctx.db, contact.searchRowid),
     auditInsert(ctx, { action: "contact.deleted", entityType: "contact", entityId: id, before: { deleted_at: null }, after: { deleted_at: isoTime(ctx.now) } }),
-  ]);
+  ]).catch(raceToConflict);
 }
 
-export async function restoreContact(ctx: ServiceContext, id: string): Promise<Contact> {
+export async function restoreContact(ctx: ServiceContext, id: string, options: { ignoreWindow?: boolean } = {}): Promise<Contact> {
   const workspaceId = ctx.actor.workspaceId;
   const { contact, company } = await getContactRow(ctx.db, workspaceId, id, { includeDeleted: true });
   if (contact.deletedAt === null) return toContact(contact, company);
-  if (contact.deletedAt < ctx.now - restoreWindowMs) throw problems.gone("restore_window_passed", "Deleted contacts can be restored for 30 days.");
+  if (!options.ignoreWindow && contact.deletedAt < ctx.now - restoreWindowMs) throw problems.gone("restore_window_passed", "Deleted contacts can be restored for 30 days.");
   const workspace = await getWorkspaceRow(ctx.db, workspaceId);
   const doc = searchDocument({
     workspaceId,
@@ -440,6 +440,6 @@ export async function restoreContact(ctx: ServiceContext, id: string): Promise<C
     ctx.db.update(contacts).set({ deletedAt: null, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: contact.version + 1 }).where(eq(contacts.id, id)),
     indexContact(ctx.db, id, doc),
     auditInsert(ctx, { action: "contact.restored", entityType: "contact", entityId: id, before: { deleted_at: isoTime(contact.deletedAt) }, after: { deleted_at: null } }),
-  ]);
+  ]).catch(raceToConflict);
   return getContact(ctx.db, workspaceId, id);
 }

@@ -1,4 +1,5 @@
 import { and, eq, ne, sql } from "drizzle-orm";
+import { problems } from "../http/problem";
 import type { Database } from "./client";
 import { companies, contacts, deals, forms, memberships, pipelines, workspaces } from "./schema";
 
@@ -18,4 +19,12 @@ export function versionGuard(db: Database, table: Versioned, id: string, expecte
 export function isVersionConflict(error: unknown): boolean {
   const message = error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : "";
   return message.includes("NOT NULL constraint failed") && message.includes(".version");
+}
+
+/** For writes without an If-Match (delete, restore): losing a race is a 409, never a 500. */
+export function raceToConflict(error: unknown): never {
+  if (isVersionConflict(error)) {
+    throw problems.conflict("concurrent_change", "Someone changed this record at the same moment. Reload it and try again.");
+  }
+  throw error;
 }

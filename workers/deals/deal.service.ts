@@ -4,7 +4,7 @@ import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
 import { companies, contacts, dealContacts, deals, dealStageHistory, stages, type StageKind } from "../db/schema";
-import { isVersionConflict, versionGuard } from "../db/version-guard";
+import { isVersionConflict, raceToConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
 import { decodeCursor, toPage } from "../http/pagination";
 import { problems } from "../http/problem";
@@ -320,5 +320,5 @@ export async function deleteDeal(ctx: ServiceContext, current: DealRow) {
     versionGuard(ctx.db, deals, current.id, current.version),
     ctx.db.update(deals).set({ deletedAt: ctx.now, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: current.version + 1 }).where(eq(deals.id, current.id)),
     auditInsert(ctx, { action: "deal.deleted", entityType: "deal", entityId: current.id, before: dealSnapshot(current), after: null }),
-  ]);
+  ]).catch(raceToConflict);
 }

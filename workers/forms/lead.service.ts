@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../auth/principal";
 import type { Database } from "../db/client";
-import { companies, contactEmails, contactPhones, formSubmissions, forms } from "../db/schema";
+import { companies, contactEmails, contactPhones, formSubmissions, forms, memberships, stages } from "../db/schema";
 import { ProblemError } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
 import { emailsOf, phonesOf, tagsOf } from "../contacts/contact.mapper";
@@ -51,9 +51,22 @@ async function companyFor(ctx: ServiceContext, name: string | undefined) {
   return found?.id ?? (await createCompany(ctx, { name })).id;
 }
 
-/** The next owner: the fixed one, or the next in turn (the counter moves atomically in D1). */
+/**
+ * The next owner: the fixed one, or the next in turn (the counter moves atomically in D1). Only
+ * people still in the workspace take turns; with nobody left, the lead has no owner rather
+ * than failing.
+ */
 async function nextOwner(db: Database, form: FormRow): Promise<string | null> {
-  const owners = parseStrings(form.ownerIds);
+  const configured = parseStrings(form.ownerIds);
+  const current =
+    configured.length === 0
+      ? []
+      : await db
+          .select({ userId: memberships.userId })
+          .from(memberships)
+          .where(and(eq(memberships.workspaceId, form.workspaceId), inArray(memberships.userId, configured)));
+  const members = new Set(current.map((row) => row.userId));
+  const owners = configured.filter((id) => members.has(id));
   if (form.ownerMode === "none" || owners.length === 0) return null;
   if (form.ownerMode === "fixed") return owners[0] ?? null;
   const [turn] = await db
@@ -106,12 +119,16 @@ export async function processSubmission(db: Database, submissionId: string, now:
   const formTags = parseStrings(form.tags);
   const consent = lead.consent && form.consentText ? { status: "granted" as const, source: `form: ${form.name}`, ...(form.consentLegalBasis ? { legal_basis: form.consentLegalBasis } : {}) } : undefined;
 
-  let contactId = await findExisting(db, workspaceId, lead, workspace.defaultPhoneCountry);
-  let created = false;
+  let contactId = submission.contactId ?? (await findExisting(db, workspaceId, lead, workspace.defaultPhoneCountry));
+  // A retry of a submission that already created its contact continues where it stopped.
+  let created = submission.contactId !== null;
   let ownerId: string | null = null;
-  if (contactId) {
+  if (contactId && created) {
+    ownerId = (await getContactRow(db, workspaceId, contactId, { includeDeleted: true })).contact.ownerId;
+  } else if (contactId) {
     const { contact } = await getContactRow(db, workspaceId, contactId, { includeDeleted: true });
-    if (contact.deletedAt !== null) await restoreContact(ctx, contactId);
+    // The person is back: a deleted contact is restored, however long ago it was deleted.
+    if (contact.deletedAt !== null) await restoreContact(ctx, contactId, { ignoreWindow: true });
     const patch = fillEmpty(contact, lead, attribution, formTags, workspace.defaultPhoneCountry);
     if (consent && contact.consentStatus !== "granted") patch.consent = consent;
     if (!contact.companyId && lead.company) patch.company_id = await companyFor(ctx, lead.company);
@@ -142,6 +159,9 @@ export async function processSubmission(db: Database, submissionId: string, now:
       });
       contactId = contact.id;
       created = true;
+      // Remembered at once: if anything after this fails, the retry knows this submission
+      // created the contact and still owes it its deal.
+      await db.update(formSubmissions).set({ contactId }).where(eq(formSubmissions.id, submissionId));
     } catch (error) {
       // Another post of the same person won the race: this one merges into that contact.
       if (error instanceof ProblemError && error.problem.code === "duplicate_email") return processSubmission(db, submissionId, now, createDealForLead);
@@ -156,11 +176,13 @@ export async function processSubmission(db: Database, submissionId: string, now:
     referrer = coalesce(referrer, ${attribution.referrer ?? null}), landing_page = coalesce(landing_page, ${attribution.landing_page ?? null})
     WHERE id = ${contactId}`);
 
-  let dealId: string | null = null;
-  if (created && form.dealStageId) {
+  let dealId: string | null = submission.dealId;
+  // The stage may have been removed since the form was set up: then the lead gets no deal.
+  const [dealStage] = form.dealStageId ? await db.select({ id: stages.id }).from(stages).where(and(eq(stages.workspaceId, workspaceId), eq(stages.id, form.dealStageId))).limit(1) : [];
+  if (created && dealId === null && dealStage) {
     const { contact } = await getContactRow(db, workspaceId, contactId);
     const name = [contact.firstName, contact.lastName].filter(Boolean).join(" ") || contact.primaryEmail || contact.primaryPhone || "lead";
-    dealId = await createDealForLead({ actor, title: `${form.name}: ${name}`, stageId: form.dealStageId, contactId, companyId: contact.companyId, ownerId, source: `form: ${form.name}` });
+    dealId = await createDealForLead({ actor, title: `${form.name}: ${name}`, stageId: dealStage.id, contactId, companyId: contact.companyId, ownerId, source: `form: ${form.name}` });
   }
   await db
     .update(formSubmissions)

@@ -110,15 +110,16 @@ export const publicFormRoutes = new Hono<AppEnv>()
     const db = createDatabase(c.env.DB);
     const form = await findFormByKey(db, c.req.param("key"));
     if (!form) return htmlMode ? html(notFoundPage(), 404) : problemResponse(problems.notFound("form").problem, c.var.requestId);
-    const origin = allowedOrigin(c, form);
-    if (origin === false) return problemResponse(problems.forbidden("This site is not among the form's allowed origins.").problem, c.var.requestId);
+    const allowed = allowedOrigin(c, form);
+    const origin = allowed === false ? null : allowed;
 
     const payload = await readPayload(c);
     const honeypot = payload[controlFields.honeypot] ?? "";
     const fillToken = payload[controlFields.fillToken];
     const turnstileToken = payload[controlFields.turnstile];
     for (const field of Object.values(controlFields)) if (field !== controlFields.consent) delete payload[field];
-    for (const hidden of parseHiddenFields(form)) payload[hidden.name] ??= hidden.value;
+    // Configured hidden values win over anything a visitor sends under the same name.
+    for (const hidden of parseHiddenFields(form)) payload[hidden.name] = hidden.value;
 
     const now = Date.now();
     const ip = clientIp(c);
@@ -142,6 +143,12 @@ export const publicFormRoutes = new Hono<AppEnv>()
         ? c.redirect(form.redirectUrl ?? `/f/${form.publicKey}/thanks`, 303)
         : withCors(Response.json({ submission_id: submissionId }, { status: 201 }), origin);
 
+    // A site that is not on the form's list gets no CORS answer, but what it sent is kept
+    // (quarantined) so that an admin who forgot to list a landing page loses no lead.
+    if (allowed === false) {
+      await quarantine("origin_not_allowed");
+      return problemResponse(problems.forbidden("This site is not among the form's allowed origins.").problem, c.var.requestId);
+    }
     // Spam is stored with its reason and answered like a success, so bots learn nothing;
     // the rate limit answers 429 because a person may be behind it.
     if (honeypot.trim() !== "") {

@@ -77,6 +77,16 @@ export class WorkspaceHub extends DurableObject<Env> {
     return this.ctx.getWebSockets().length;
   }
 
+  /**
+   * Closes the live connections of one person or API key (removed, revoked), or of everyone
+   * (workspace deleted, null): losing access ends the stream too, not only new requests.
+   */
+  async disconnect(actorId: string | null): Promise<void> {
+    for (const socket of actorId === null ? this.ctx.getWebSockets() : this.ctx.getWebSockets(actorId)) {
+      socket.close(4403, "access ended");
+    }
+  }
+
   // ---- boards ------------------------------------------------------------------------------------
 
   private db() {

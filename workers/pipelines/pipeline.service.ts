@@ -5,7 +5,7 @@ import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { newId } from "../db/ids";
 import { deals, dealStageHistory, pipelines, stages } from "../db/schema";
-import { isVersionConflict, versionGuard } from "../db/version-guard";
+import { isVersionConflict, raceToConflict, versionGuard } from "../db/version-guard";
 import { assertVersion } from "../http/etag";
 import { isoTime } from "../http/fields";
 import { problems } from "../http/problem";
@@ -88,7 +88,8 @@ export async function createPipeline(ctx: ServiceContext, input: PipelineCreateI
   }));
   await ctx.db.batch([
     ctx.db.insert(pipelines).values(row),
-    ctx.db.insert(stages).values(stageRows),
+    // One statement per stage: D1 binds at most 100 parameters per statement.
+    ...stageRows.map((stage) => ctx.db.insert(stages).values(stage)),
     auditInsert(ctx, { action: "pipeline.created", entityType: "pipeline", entityId: row.id, before: null, after: { name: row.name, stages: stageRows.map((s) => s.name) } }),
   ]);
   return toPipeline(row, stageRows);
@@ -115,14 +116,30 @@ export async function updatePipeline(ctx: ServiceContext, id: string, patch: Pip
       kind: stage.kind,
       rottingDays: stage.rotting_days ?? null,
     }));
+    const upserts = nextStages.map(
+      (stage) => ctx.db.insert(stages).values(stage).onConflictDoUpdate({ target: stages.id, set: { name: stage.name, position: stage.position, probability: stage.probability, kind: stage.kind, rottingDays: stage.rottingDays } }),
+    );
     const kept = new Set(patch.stages.flatMap((s) => (s.id ? [s.id] : [])));
     const removed = current.stages.filter((s) => !kept.has(s.id)).map((s) => s.id);
     if (removed.length > 0) {
+      // Kept and new stages are written first, so moved deals can point at any of them.
+      writes.push(...upserts);
       const occupied = await ctx.db
         .select({ stageId: deals.stageId, count: sql<number>`count(*)` })
         .from(deals)
         .where(and(eq(deals.workspaceId, workspaceId), inArray(deals.stageId, removed), sql`${deals.deletedAt} IS NULL`))
         .groupBy(deals.stageId);
+      // Deleted deals in a removed stage follow silently to the first stage: they are not on any
+      // board, but their rows still point at the stage.
+      const firstStage = nextStages[0];
+      if (firstStage) {
+        writes.push(
+          ctx.db
+            .update(deals)
+            .set({ stageId: firstStage.id })
+            .where(and(eq(deals.workspaceId, workspaceId), inArray(deals.stageId, removed), sql`${deals.deletedAt} IS NOT NULL`)),
+        );
+      }
       for (const { stageId } of occupied) {
         const target = patch.move_deals_to?.[stageId];
         if (!target || !kept.has(target)) {
@@ -153,9 +170,8 @@ export async function updatePipeline(ctx: ServiceContext, id: string, patch: Pip
         );
       }
       writes.push(ctx.db.delete(stages).where(and(eq(stages.workspaceId, workspaceId), inArray(stages.id, removed))));
-    }
-    for (const stage of nextStages) {
-      writes.push(ctx.db.insert(stages).values(stage).onConflictDoUpdate({ target: stages.id, set: { name: stage.name, position: stage.position, probability: stage.probability, kind: stage.kind, rottingDays: stage.rottingDays } }));
+    } else {
+      writes.push(...upserts);
     }
   }
   const name = patch.name ?? current.name;
@@ -206,5 +222,5 @@ export async function deletePipeline(ctx: ServiceContext, id: string, moveDealsT
     ctx.db.delete(stages).where(and(eq(stages.workspaceId, workspaceId), eq(stages.pipelineId, id))),
     ctx.db.delete(pipelines).where(eq(pipelines.id, id)),
     auditInsert(ctx, { action: "pipeline.deleted", entityType: "pipeline", entityId: id, before: { name: current.name }, after: null }),
-  ]);
+  ]).catch(raceToConflict);
 }

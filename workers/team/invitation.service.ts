@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNull, lt } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
+import { assertNotThrottled, clearLoginFailures, recordLoginFailure, throttleSubject } from "../auth/login-throttle";
 import { hashPassword, verifyPassword } from "../auth/password";
 import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
@@ -130,15 +131,22 @@ export async function previewInvitation(db: Database, token: string, now: number
 export async function acceptInvitation(
   db: Database,
   input: { token: string; name?: string | undefined; password: string },
-  context: { now: number; requestId: string | null },
+  context: { now: number; requestId: string | null; ip: string },
 ) {
   const { invitation } = await findPendingByToken(db, input.token, context.now);
   const [existing] = await db.select().from(users).where(eq(users.email, invitation.email)).limit(1);
   let userId: string;
   let createUser;
   if (existing) {
+    // Proving an existing account here is a sign-in, so it counts against the same throttle.
+    const subject = await throttleSubject(existing.email, context.ip);
+    await assertNotThrottled(db, subject, context.now);
     const ok = await verifyPassword(input.password, existing.passwordHash);
-    if (!ok) throw problems.invalidCredentials();
+    if (!ok) {
+      await recordLoginFailure(db, subject, context.now);
+      throw problems.invalidCredentials();
+    }
+    await clearLoginFailures(db, subject);
     userId = existing.id;
     const [member] = await db
       .select({ id: memberships.id })

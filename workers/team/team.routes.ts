@@ -3,7 +3,8 @@ import { hasRole } from "../auth/principal";
 import { sessionForUser } from "../auth/auth.service";
 import { setSessionCookies } from "../auth/cookies";
 import { requireRole, tokenConfig } from "../http/auth";
-import { appOrigin, serviceContext } from "../http/context";
+import { appOrigin, clientIp, serviceContext } from "../http/context";
+import { hubOf } from "../hub/client";
 import { publishToWorkspace } from "../hub/publish";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { idParam } from "../http/fields";
@@ -83,7 +84,9 @@ export const teamRoutes = createRouter()
         await getMember(c.var.db, principal.workspaceId, id);
         throw problems.forbidden("Only admins and the owner can remove other members.");
       }
+      const removed = await getMember(c.var.db, principal.workspaceId, id);
       await removeMember(serviceContext(c), id);
+      await hubOf(c).disconnect(removed.userId);
       await publishToWorkspace(c.env, principal.workspaceId, { type: "member.removed", id, actor: principal.id, data: {} });
       return c.body(null, 204);
     },
@@ -160,7 +163,7 @@ export const teamRoutes = createRouter()
     async (c) => {
       const now = Date.now();
       const body = c.req.valid("json");
-      const joined = await acceptInvitation(c.var.db, { token: c.req.valid("param").token, ...body }, { now, requestId: c.var.requestId });
+      const joined = await acceptInvitation(c.var.db, { token: c.req.valid("param").token, ...body }, { now, requestId: c.var.requestId, ip: clientIp(c) });
       const issued = await sessionForUser(c.var.db, tokenConfig(c.env), joined.userId, joined.workspaceId, joined.role, now);
       await publishToWorkspace(c.env, joined.workspaceId, {
         type: "member.added",

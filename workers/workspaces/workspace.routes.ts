@@ -60,6 +60,7 @@ export const workspaceRoutes = createRouter()
     }),
     async (c) => {
       await deleteWorkspace(serviceContext(c), c.req.valid("query").confirm);
+      await hubOf(c).disconnect(null);
       return c.body(null, 204);
     },
   )

@@ -14,6 +14,8 @@ import {
   deals,
   dealStageHistory,
   exchangeRates,
+  forms,
+  formSubmissions,
   idempotencyKeys,
   invitations,
   memberships,
@@ -108,6 +110,8 @@ export async function deleteWorkspace(ctx: ServiceContext, confirmName: string):
   const id = current.id;
   await ctx.db.batch([
     // Children before parents: D1 enforces the foreign keys.
+    ctx.db.delete(formSubmissions).where(eq(formSubmissions.workspaceId, id)),
+    ctx.db.delete(forms).where(eq(forms.workspaceId, id)),
     ctx.db.delete(dealStageHistory).where(eq(dealStageHistory.workspaceId, id)),
     ctx.db.delete(dealContacts).where(eq(dealContacts.workspaceId, id)),
     ctx.db.delete(deals).where(eq(deals.workspaceId, id)),
