@@ -156,6 +156,18 @@ describe("browser sessions", () => {
     expectProblem(await refreshWith(second), 401);
   });
 
+  it("ends the whole family, successor included, when two requests race with one refresh token", async () => {
+    const owner = await signUp();
+    const csrf = owner.cookies.rapport_csrf ?? "";
+    const refreshWith = (token: string) =>
+      call("POST", "/api/v1/auth/refresh", { headers: { cookie: `rapport_refresh=${token}; rapport_csrf=${csrf}`, "x-csrf-token": csrf } });
+    const results = await Promise.all([refreshWith(owner.cookies.rapport_refresh ?? ""), refreshWith(owner.cookies.rapport_refresh ?? "")]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+    const winner = results.find((r) => r.status === 200);
+    const successor = winner ? (cookiesFrom(winner.headers).rapport_refresh ?? "") : "";
+    expectProblem(await refreshWith(successor), 401);
+  });
+
   it("requires the CSRF header to refresh", async () => {
     const owner = await signUp();
     const res = await call("POST", "/api/v1/auth/refresh", { headers: { cookie: `rapport_refresh=${owner.cookies.rapport_refresh}` } });

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
 import { refreshTokens } from "../db/schema";
@@ -37,18 +37,38 @@ export async function rotateRefreshToken(db: Database, presented: string, now: n
     await revokeFamily(db, stored.familyId, now);
     throw problems.unauthorized("This session was used from somewhere else and has been ended for safety. Sign in again.");
   }
-  // The conditional update makes the rotation single-use even when two requests race.
-  const claimed = await db
-    .update(refreshTokens)
-    .set({ usedAt: now })
-    .where(and(eq(refreshTokens.id, stored.id), isNull(refreshTokens.usedAt)))
-    .run();
-  if (claimed.meta.changes === 0) {
+  // Claim and successor commit together: the successor exists exactly when this request won the
+  // claim, so a racing request that lost and revokes the family revokes the successor too.
+  const token = `rt_${randomToken(32)}`;
+  const tokenHash = await sha256Hex(token);
+  const [claimed] = await db.batch([
+    db
+      .update(refreshTokens)
+      .set({ usedAt: now })
+      .where(and(eq(refreshTokens.id, stored.id), isNull(refreshTokens.usedAt)))
+      .returning({ id: refreshTokens.id }),
+    db.insert(refreshTokens).select(
+      db
+        .select({
+          id: sql<string>`${newId("refreshToken", now)}`.as("id"),
+          workspaceId: refreshTokens.workspaceId,
+          userId: refreshTokens.userId,
+          familyId: refreshTokens.familyId,
+          tokenHash: sql<string>`${tokenHash}`.as("token_hash"),
+          createdAt: sql<number>`${now}`.as("created_at"),
+          expiresAt: sql<number>`${now + refreshTokenTtlMs}`.as("expires_at"),
+          usedAt: sql<number | null>`NULL`.as("used_at"),
+          revokedAt: sql<number | null>`NULL`.as("revoked_at"),
+        })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.id, stored.id), eq(refreshTokens.usedAt, now), isNull(refreshTokens.revokedAt))),
+    ),
+  ]);
+  if (claimed.length === 0) {
     await revokeFamily(db, stored.familyId, now);
     throw problems.unauthorized("This session was used from somewhere else and has been ended for safety. Sign in again.");
   }
-  const next = await prepareRefreshToken(db, { userId: stored.userId, workspaceId: stored.workspaceId, familyId: stored.familyId, now });
-  await next.insert.run();
+  const next = { token };
   return { userId: stored.userId, workspaceId: stored.workspaceId, refreshToken: next.token };
 }
 

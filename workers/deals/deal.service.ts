@@ -310,7 +310,10 @@ async function writeMove(ctx: ServiceContext, current: DealRow, stage: typeof st
           ctx.db.insert(dealStageHistory).values({ id: newId("stageChange", ctx.now), workspaceId: current.workspaceId, dealId: current.id, fromStageId: current.stageId, toStageId: stage.id, actorType: ctx.actor.type, actorId: ctx.actor.id, at: ctx.now }),
           auditInsert(ctx, { action: "deal.moved", entityType: "deal", entityId: current.id, before: { stage_id: current.stageId, status: current.status }, after: { stage_id: stage.id, status } }),
         ]
-      : []),
+      : [
+          // A reorder within the stage is a change too, so it is audited (no stage history).
+          auditInsert(ctx, { action: "deal.reordered", entityType: "deal", entityId: current.id, before: { position: current.position }, after: { position } }),
+        ]),
   ]);
   return next;
 }
