@@ -298,6 +298,10 @@ describe("a lead is never lost", () => {
     expectProblem(await call("POST", `/api/v1/forms/${form.id}/submissions/${spam?.id}/replay`, { token: owner.token }), 409);
     const member = await addMember(owner, "member");
     expectProblem(await call("GET", `/api/v1/forms/${form.id}/submissions`, { token: member.token }), 403);
+    await postJson(form.public_key, { first_name: "Bad", email: "not-an-email" });
+    const invalid = (await submissions(owner, form.id)).find((s) => s.status === "invalid");
+    const refused = expectProblem(await call("POST", `/api/v1/forms/${form.id}/submissions/${invalid?.id}/replay`, { token: owner.token }), 422);
+    expect(field(refused, "errors", 0, "pointer")).toBe("/email");
   });
 
   it("stores every accepted post and never answers 5xx, whatever is sent", async () => {

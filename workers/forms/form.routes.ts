@@ -10,7 +10,9 @@ import { PageQuery } from "../http/pagination";
 import { problems } from "../http/problem";
 import { auditInsert } from "../audit/audit.service";
 import { FormCreate, FormList, FormPatch, FormSchema, SubmissionPage, SubmissionSchema } from "./form.schema";
-import { createForm, deleteForm, getFormRow, listForms, listSubmissions, toForm, toSubmission, updateForm } from "./form.service";
+import { createForm, deleteForm, getFormRow, listForms, listSubmissions, parseFormFields, parseRecord, toForm, toSubmission, updateForm } from "./form.service";
+import { validateLead } from "./lead";
+import { getWorkspaceRow } from "../workspaces/workspace.service";
 import { runLeadProcessing } from "./lead-runner";
 import { submissionStatuses } from "../db/schema";
 
@@ -129,15 +131,19 @@ export const formRoutes = createRouter()
       security: authenticated,
       middleware: [requireRole("admin")] as const,
       request: { params: SubmissionParams },
-      responses: { 200: jsonContent(SubmissionSchema, "The submission after processing"), ...problemResponses(401, 403, 404, 409) },
+      responses: { 200: jsonContent(SubmissionSchema, "The submission after processing"), ...problemResponses(401, 403, 404, 409, 422) },
     }),
     async (c) => {
       const { id, submission_id } = c.req.valid("param");
       const ctx = serviceContext(c);
-      await getFormRow(ctx.db, ctx.actor.workspaceId, id);
       const [row] = await ctx.db.select().from(formSubmissions).where(eq(formSubmissions.id, submission_id)).limit(1);
       if (!row || row.formId !== id || row.workspaceId !== ctx.actor.workspaceId) throw problems.notFound("submission");
       if (row.status === "processed") throw problems.conflict("already_processed", "This submission already became a contact.");
+      // A replay is not a way around validation: what was invalid stays invalid.
+      const form = await getFormRow(ctx.db, ctx.actor.workspaceId, id);
+      const workspace = await getWorkspaceRow(ctx.db, ctx.actor.workspaceId);
+      const errors = validateLead(parseRecord(row.payload), parseFormFields(form), workspace.defaultPhoneCountry);
+      if (errors.length > 0) throw problems.validation(errors, "This submission is still not valid; it cannot become a contact.");
       await ctx.db.batch([
         ctx.db.update(formSubmissions).set({ status: "received", reason: null }).where(eq(formSubmissions.id, submission_id)),
         auditInsert(ctx, { action: "submission.replayed", entityType: "submission", entityId: submission_id, before: { status: row.status, reason: row.reason }, after: { status: "received" } }),
