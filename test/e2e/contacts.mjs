@@ -1,21 +1,8 @@
 // The contacts and companies part of the browser test, run by run.mjs on the owner's page after
 // the foundation flow: create with a field error, accent-free and phone search, keyboard
 // shortcuts, inline edit, company link, delete, restore (recently deleted and undo), phone layout.
+import { api } from "./page-api.mjs";
 
-async function api(page, method, path, body) {
-  return await page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.cookie.split("; ").find((part) => part.startsWith("rapport_csrf="))?.split("=")[1] ?? "";
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { "content-type": "application/json", "x-csrf-token": decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: response.status === 204 ? null : await response.json() };
-    },
-    { method, path, body },
-  );
-}
 
 // A filter or sort change marks the grid busy at once; waiting for it to clear waits for the answer.
 async function settledRows(page, count) {

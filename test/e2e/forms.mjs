@@ -3,22 +3,9 @@
 // node:http server on 127.0.0.1), a visitor submits (a) the plain HTML form and (b) the
 // script-enhanced form, and the leads appear in the CRM with their source and round-robin owners.
 // Also: a field error on the landing page, a honeypot post quarantined as spam and replayed.
+import { api } from "./page-api.mjs";
 import { createServer } from "node:http";
 
-async function api(page, method, path, body) {
-  return await page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.cookie.split("; ").find((part) => part.startsWith("rapport_csrf="))?.split("=")[1] ?? "";
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { "content-type": "application/json", "x-csrf-token": decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: response.status === 204 ? null : await response.json() };
-    },
-    { method, path, body },
-  );
-}
 
 /** Serves the landing pages; `pages` is filled in once the snippets exist. */
 async function startLanding(pages) {

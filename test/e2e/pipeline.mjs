@@ -2,21 +2,8 @@
 // the same board. Quick add, a pointer drag seen live by the other within a second, a keyboard
 // move with its announcements, a stale move answered by a conflict, totals, and the deal page
 // with stage history and presence.
+import { api } from "./page-api.mjs";
 
-async function api(page, method, path, body) {
-  return await page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.cookie.split("; ").find((part) => part.startsWith("rapport_csrf="))?.split("=")[1] ?? "";
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: { "content-type": "application/json", "x-csrf-token": decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.status, body: response.status === 204 ? null : await response.json() };
-    },
-    { method, path, body },
-  );
-}
 
 const card = (page, title) => page.locator(".deal-card", { hasText: title });
 const column = (page, name) => page.getByTestId(`column-${name}`);

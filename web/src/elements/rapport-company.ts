@@ -6,14 +6,13 @@ import { bindText, language, languageChanged, t, type MessageKey } from "../i18n
 import { countryName, countryOptions, currencyOptions, formatDateTime, formatMoney, formatPhone, moneyInputText, parseMoneyInput } from "../lib/format";
 import { can } from "../lib/permissions";
 import { isSizeBand, sizeBands, splitList, textOrNull } from "../lib/records";
-import { navigate } from "../router";
 import { role, timeZone } from "../session";
 import { h, ht } from "../ui/dom";
 import { inputField, selectField, valueOf } from "../ui/forms";
 import { focusEditButton, type InlineField, inlineFields } from "../ui/inline-field";
 import { members, ownerChoices, ownerLabel } from "../ui/members";
-import { announce, announceText } from "../ui/status";
-import { offerUndo } from "../ui/undo";
+import { announce } from "../ui/status";
+import { deleteThenOfferUndo } from "../ui/undo";
 import { RapportConfirm } from "./rapport-confirm";
 import { avatar, plus, stageBadge } from "./rapport-contacts";
 
@@ -264,17 +263,15 @@ export class RapportCompany extends HTMLElement {
     const company = this.company;
     if (!company) return;
     if (!(await RapportConfirm.ask(t("companies.deleteConfirm", { name: company.name }), "records.delete"))) return;
-    try {
-      await api.deleteCompany(company.id);
-    } catch (error) {
-      announceText(error instanceof Error ? error.message : t("error.generic"), "error");
-      return;
-    }
-    navigate("/companies");
-    offerUndo(t("companies.deletedOne", { name: company.name }), async () => {
-      await api.restoreCompany(company.id);
-      announce("records.restored", { name: company.name });
-      navigate(`/companies/${company.id}`);
+    await deleteThenOfferUndo({
+      remove: () => api.deleteCompany(company.id),
+      restore: async () => {
+        await api.restoreCompany(company.id);
+      },
+      name: company.name,
+      deletedMessage: t("companies.deletedOne", { name: company.name }),
+      leaveTo: "/companies",
+      backTo: `/companies/${company.id}`,
     });
   }
 }

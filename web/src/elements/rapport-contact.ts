@@ -6,15 +6,14 @@ import { language, languageChanged, t, type MessageKey } from "../i18n";
 import { countryName, countryOptions, formatCalendarDate, formatDateTime, formatPhone, languageName, timeZoneOptions } from "../lib/format";
 import { can } from "../lib/permissions";
 import { isConsentStatus, isLifecycleStage, consentStatuses, lifecycleStages, phonesPatch, phonesText, splitList, textOrNull } from "../lib/records";
-import { navigate } from "../router";
 import { role, timeZone } from "../session";
 import { companyPicker } from "../ui/company-picker";
 import { h, ht } from "../ui/dom";
 import { inputField, selectField, valueOf } from "../ui/forms";
 import { focusEditButton, type InlineField, inlineFields } from "../ui/inline-field";
 import { members, ownerChoices, ownerLabel } from "../ui/members";
-import { announce, announceText } from "../ui/status";
-import { offerUndo } from "../ui/undo";
+import { announce } from "../ui/status";
+import { deleteThenOfferUndo } from "../ui/undo";
 import { RapportConfirm } from "./rapport-confirm";
 import { avatar, stageBadge } from "./rapport-contacts";
 
@@ -339,17 +338,15 @@ export class RapportContact extends HTMLElement {
     const contact = this.contact;
     if (!contact) return;
     if (!(await RapportConfirm.ask(t("contacts.deleteConfirm", { name: contact.display_name }), "records.delete"))) return;
-    try {
-      await api.deleteContact(contact.id);
-    } catch (error) {
-      announceText(error instanceof Error ? error.message : t("error.generic"), "error");
-      return;
-    }
-    navigate("/contacts");
-    offerUndo(t("contacts.deletedOne", { name: contact.display_name }), async () => {
-      await api.restoreContact(contact.id);
-      announce("records.restored", { name: contact.display_name });
-      navigate(`/contacts/${contact.id}`);
+    await deleteThenOfferUndo({
+      remove: () => api.deleteContact(contact.id),
+      restore: async () => {
+        await api.restoreContact(contact.id);
+      },
+      name: contact.display_name,
+      deletedMessage: t("contacts.deletedOne", { name: contact.display_name }),
+      leaveTo: "/contacts",
+      backTo: `/contacts/${contact.id}`,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { bindText, t } from "../i18n";
 import { h } from "./dom";
-import { announceText } from "./status";
+import { navigate } from "../router";
+import { announce, announceText } from "./status";
 
 // After a delete the record is one click from coming back: a bar with the message and an Undo
 // button stays for a while (longer than the status toast, and it holds a control, which the
@@ -31,4 +32,27 @@ export function offerUndo(message: string, undo: () => Promise<void>, seconds = 
   close.addEventListener("click", dismiss);
   document.body.append(bar);
   current = { bar, timer: setTimeout(dismiss, seconds * 1000) };
+}
+
+/** Deletes a record the person confirmed, leaves its page, and offers to bring it back. */
+export async function deleteThenOfferUndo(options: {
+  remove: () => Promise<void>;
+  restore: () => Promise<void>;
+  name: string;
+  deletedMessage: string;
+  leaveTo: string;
+  backTo: string;
+}): Promise<void> {
+  try {
+    await options.remove();
+  } catch (error) {
+    announceText(error instanceof Error ? error.message : t("error.generic"), "error");
+    return;
+  }
+  navigate(options.leaveTo);
+  offerUndo(options.deletedMessage, async () => {
+    await options.restore();
+    announce("records.restored", { name: options.name });
+    navigate(options.backTo);
+  });
 }
