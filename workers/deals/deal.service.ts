@@ -6,7 +6,7 @@ import { newId } from "../db/ids";
 import { companies, contacts, dealContacts, deals, dealStageHistory, stages, type StageKind } from "../db/schema";
 import { isVersionConflict, raceToConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
-import { decodeCursor, toPage } from "../http/pagination";
+import { idCursor, toPage } from "../http/pagination";
 import { problems } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
 import { tagsOf } from "../contacts/contact.mapper";
@@ -116,8 +116,8 @@ export async function listDeals(
       sql`(${deals.primaryContactId} = ${query.contact_id} OR ${deals.id} IN (SELECT ${dealContacts.dealId} FROM ${dealContacts} WHERE ${dealContacts.workspaceId} = ${workspaceId} AND ${dealContacts.contactId} = ${query.contact_id}))`,
     );
   }
-  const [after] = decodeCursor(query.cursor) ?? [];
-  if (after !== undefined) where.push(lt(deals.id, String(after)));
+  const after = idCursor(query.cursor);
+  if (after !== null) where.push(lt(deals.id, after));
   const rows = await loadDeals(db, workspaceId, where, { orderBy: [desc(deals.id)], limit: query.limit + 1 });
   return toPage(rows, query.limit, (row) => [row.deal.id], toDeal);
 }

@@ -6,7 +6,7 @@ import { newId } from "../db/ids";
 import { forms, formSubmissions } from "../db/schema";
 import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
-import { decodeCursor, toPage } from "../http/pagination";
+import { idCursor, toPage } from "../http/pagination";
 import { problems } from "../http/problem";
 import { randomToken } from "../lib/crypto";
 import type { ServiceContext } from "../lib/service-context";
@@ -189,7 +189,7 @@ export async function deleteForm(ctx: ServiceContext, id: string) {
 
 export async function listSubmissions(db: Database, workspaceId: string, formId: string, query: { limit: number; cursor?: string | undefined; status?: string | undefined }) {
   await getFormRow(db, workspaceId, formId);
-  const [after] = decodeCursor(query.cursor) ?? [];
+  const after = idCursor(query.cursor);
   const rows = await db
     .select()
     .from(formSubmissions)
@@ -198,7 +198,7 @@ export async function listSubmissions(db: Database, workspaceId: string, formId:
         eq(formSubmissions.workspaceId, workspaceId),
         eq(formSubmissions.formId, formId),
         ...(query.status ? [sql`${formSubmissions.status} = ${query.status}`] : []),
-        ...(after !== undefined ? [lt(formSubmissions.id, String(after))] : []),
+        ...(after !== null ? [lt(formSubmissions.id, after)] : []),
       ),
     )
     .orderBy(desc(formSubmissions.id))

@@ -1,5 +1,5 @@
 import { createDatabase } from "../db/client";
-import { unwrap } from "../hub/client";
+import { hubFor, unwrap } from "../hub/client";
 import { publishToWorkspace } from "../hub/publish";
 import { markFailed, processSubmission, type CreateDealForLead } from "./lead.service";
 import { forms, formSubmissions } from "../db/schema";
@@ -11,8 +11,7 @@ import { eq } from "drizzle-orm";
 
 function dealCreator(env: Env): CreateDealForLead {
   return async (input) => {
-    const hub = env.HUB.get(env.HUB.idFromName(input.actor.workspaceId));
-    const result = await hub.createDeal(
+    const result = await hubFor(env, input.actor.workspaceId).createDeal(
       { actor: input.actor, requestId: null },
       { title: input.title, value: 0, stage_id: input.stageId, primary_contact_id: input.contactId, company_id: input.companyId, owner_id: input.ownerId, source: input.source },
     );

@@ -4,9 +4,14 @@ import { actorOf } from "../auth/principal";
 import { ProblemError } from "../http/problem";
 import type { HubResult, WriteContext } from "./workspace-hub";
 
-/** The calling workspace's hub (native RPC stub). */
+/** A workspace's hub (native RPC stub): one Durable Object per workspace, named by its id. */
+export function hubFor(env: Env, workspaceId: string) {
+  return env.HUB.get(env.HUB.idFromName(workspaceId));
+}
+
+/** The calling workspace's hub. */
 export function hubOf(c: Context<AppEnv>) {
-  return c.env.HUB.get(c.env.HUB.idFromName(c.var.principal.workspaceId));
+  return hubFor(c.env, c.var.principal.workspaceId);
 }
 
 export function writeContext(c: Context<AppEnv>): WriteContext {

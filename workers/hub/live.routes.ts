@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth";
 import { authenticated, createRouter, problemResponses } from "../http/openapi";
 import { problems } from "../http/problem";
+import { hubOf } from "./client";
 
 export const liveRoutes = createRouter().openapi(
   createRoute({
@@ -18,7 +19,7 @@ export const liveRoutes = createRouter().openapi(
       throw problems.unprocessable("websocket_required", "Open this URL as a WebSocket.");
     }
     const principal = c.var.principal;
-    const hub = c.env.HUB.get(c.env.HUB.idFromName(principal.workspaceId));
+    const hub = hubOf(c);
     const headers = new Headers(c.req.raw.headers);
     headers.set("x-rapport-actor", principal.id);
     const upgraded = await hub.fetch(new Request(c.req.raw.url, { headers }));

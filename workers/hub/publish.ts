@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { hubFor } from "./client";
 import type { HubEventInput, HubEventType } from "./events";
 
 /**
@@ -8,8 +9,7 @@ import type { HubEventInput, HubEventType } from "./events";
  */
 export async function publishToWorkspace(env: Env, workspaceId: string, event: HubEventInput) {
   try {
-    const hub = env.HUB.get(env.HUB.idFromName(workspaceId));
-    await hub.publish(event);
+    await hubFor(env, workspaceId).publish(event);
   } catch (error) {
     console.error("Live event not delivered", event.type, event.id, error);
   }

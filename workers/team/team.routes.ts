@@ -5,7 +5,7 @@ import { setSessionCookies } from "../auth/cookies";
 import { requireRole, tokenConfig } from "../http/auth";
 import { appOrigin, clientIp, serviceContext } from "../http/context";
 import { hubOf } from "../hub/client";
-import { publishToWorkspace } from "../hub/publish";
+import { announce, publishToWorkspace } from "../hub/publish";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { idParam } from "../http/fields";
 import { authenticated, createRouter, jsonBody, jsonContent, problemResponses, publicRoute } from "../http/openapi";
@@ -59,7 +59,7 @@ export const teamRoutes = createRouter()
     }),
     async (c) => {
       const member = await changeMemberRole(serviceContext(c), c.req.valid("param").id, c.req.valid("json").role, parseIfMatch(c.req.valid("header")["if-match"]));
-      await publishToWorkspace(c.env, c.var.principal.workspaceId, { type: "member.updated", id: member.id, actor: c.var.principal.id, data: member });
+      announce(c, "member.updated", member.id, member);
       c.header("etag", etagFor(member.version));
       return c.json(member, 200);
     },
@@ -87,7 +87,7 @@ export const teamRoutes = createRouter()
       const removed = await getMember(c.var.db, principal.workspaceId, id);
       await removeMember(serviceContext(c), id);
       await hubOf(c).disconnect(removed.userId);
-      await publishToWorkspace(c.env, principal.workspaceId, { type: "member.removed", id, actor: principal.id, data: {} });
+      announce(c, "member.removed", id);
       return c.body(null, 204);
     },
   )

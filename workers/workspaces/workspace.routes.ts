@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { requireRole, requireUser } from "../http/auth";
 import { serviceContext } from "../http/context";
 import { hubOf } from "../hub/client";
-import { publishToWorkspace } from "../hub/publish";
+import { announce } from "../hub/publish";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { authenticated, createRouter, jsonBody, jsonContent, problemResponses } from "../http/openapi";
 import { DeleteWorkspaceQuery, TransferOwnershipBody, WorkspacePatch, WorkspaceSchema } from "./workspace.schema";
@@ -42,7 +42,7 @@ export const workspaceRoutes = createRouter()
       const workspace = await updateWorkspace(serviceContext(c), c.req.valid("json"), parseIfMatch(c.req.valid("header")["if-match"]));
       // The base currency may have changed: boards recompute their totals.
       await hubOf(c).invalidate();
-      await publishToWorkspace(c.env, workspace.id, { type: "workspace.updated", id: workspace.id, actor: c.var.principal.id, data: workspace });
+      announce(c, "workspace.updated", workspace.id, workspace);
       c.header("etag", etagFor(workspace.version));
       return c.json(workspace, 200);
     },
