@@ -224,6 +224,11 @@ function consentInsert(ctx: ServiceContext, contactId: string, consent: { status
 
 // ---- writing -----------------------------------------------------------------------------------
 
+/** The workspace's default phone country, read (one round trip) only when there are phones. */
+async function phoneCountry(db: Database, workspaceId: string, hasPhones: boolean): Promise<string> {
+  return hasPhones ? (await getWorkspaceRow(db, workspaceId)).defaultPhoneCountry : "";
+}
+
 /** The columns derived from who the contact is: its sort key and its primary email and phone. */
 function identityColumns(firstName: string | null, lastName: string | null, emails: readonly string[], phones: readonly StoredPhone[]) {
   const primaryEmail = emails[0] ?? null;
@@ -241,9 +246,9 @@ function identityColumns(firstName: string | null, lastName: string | null, emai
 
 export async function createContact(ctx: ServiceContext, input: ContactCreateInput): Promise<Contact> {
   const workspaceId = ctx.actor.workspaceId;
-  const workspace = await getWorkspaceRow(ctx.db, workspaceId);
+  const country = await phoneCountry(ctx.db, workspaceId, (input.phones ?? []).length > 0);
   const emails = uniqueEmails(input.emails ?? []);
-  const phones = normalizePhones(input.phones ?? [], workspace.defaultPhoneCountry);
+  const phones = normalizePhones(input.phones ?? [], country);
   const tags = normalizeTags(input.tags ?? []);
   const company = await companyName(ctx.db, workspaceId, input.company_id);
   const ownerId = input.owner_id === undefined ? (ctx.actor.type === "user" ? ctx.actor.id : null) : input.owner_id;
@@ -288,7 +293,7 @@ export async function createContact(ctx: ServiceContext, input: ContactCreateInp
     updatedAt: ctx.now,
   };
   const children = childRows(ctx.db, workspaceId, id, emails, phones, tags);
-  const doc = searchDocument({ workspaceId, firstName, lastName, emails, phones: nationalOf(phones, workspace.defaultPhoneCountry), companyName: company?.name ?? null });
+  const doc = searchDocument({ workspaceId, firstName, lastName, emails, phones: nationalOf(phones, country), companyName: company?.name ?? null });
   try {
     await ctx.db.batch([
       ctx.db.insert(contacts).values(row),
@@ -336,10 +341,10 @@ export async function updateContact(ctx: ServiceContext, id: string, patch: Cont
   const workspaceId = ctx.actor.workspaceId;
   const { contact: current, company: currentCompany } = await getContactRow(ctx.db, workspaceId, id);
   assertVersion(expectedVersion, current.version);
-  const workspace = await getWorkspaceRow(ctx.db, workspaceId);
+  const country = await phoneCountry(ctx.db, workspaceId, (patch.phones ?? phonesOf(current)).length > 0);
 
   const emails = patch.emails === undefined ? emailsOf(current) : uniqueEmails(patch.emails);
-  const phones = patch.phones === undefined ? phonesOf(current) : normalizePhones(patch.phones, workspace.defaultPhoneCountry);
+  const phones = patch.phones === undefined ? phonesOf(current) : normalizePhones(patch.phones, country);
   const tags = patch.tags === undefined ? tagsOf(current) : normalizeTags(patch.tags);
   if (patch.emails !== undefined) await assertEmailsFree(ctx.db, workspaceId, emails, id);
   if (patch.owner_id) await assertMemberOfWorkspace(ctx.db, workspaceId, patch.owner_id, "/owner_id");
@@ -389,7 +394,7 @@ export async function updateContact(ctx: ServiceContext, id: string, patch: Cont
   if (patch.tags !== undefined) writes.push(ctx.db.delete(contactTags).where(eq(contactTags.contactId, id)));
   const children = childRows(ctx.db, workspaceId, id, patch.emails !== undefined ? emails : [], patch.phones !== undefined ? phones : [], patch.tags !== undefined ? tags : []);
   const companyForIndex = company === undefined ? (currentCompany?.name ?? null) : (company?.name ?? null);
-  const doc = searchDocument({ workspaceId, firstName, lastName, emails, phones: nationalOf(phones, workspace.defaultPhoneCountry), companyName: companyForIndex });
+  const doc = searchDocument({ workspaceId, firstName, lastName, emails, phones: nationalOf(phones, country), companyName: companyForIndex });
 
   await ctx.db
     .batch([
@@ -426,13 +431,14 @@ export async function restoreContact(ctx: ServiceContext, id: string, options: {
   const { contact, company } = await getContactRow(ctx.db, workspaceId, id, { includeDeleted: true });
   if (contact.deletedAt === null) return toContact(contact, company);
   if (!options.ignoreWindow && contact.deletedAt < ctx.now - restoreWindowMs) throw problems.gone("restore_window_passed", "Deleted contacts can be restored for 30 days.");
-  const workspace = await getWorkspaceRow(ctx.db, workspaceId);
+  const storedPhones = phonesOf(contact);
+  const country = await phoneCountry(ctx.db, workspaceId, storedPhones.length > 0);
   const doc = searchDocument({
     workspaceId,
     firstName: contact.firstName,
     lastName: contact.lastName,
     emails: emailsOf(contact),
-    phones: nationalOf(phonesOf(contact), workspace.defaultPhoneCountry),
+    phones: nationalOf(storedPhones, country),
     companyName: company?.name ?? null,
   });
   await ctx.db.batch([
