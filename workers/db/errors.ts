@@ -1,6 +1,10 @@
-// D1 reports constraint failures as plain errors; the message names the constraint. Services use
-// this to turn a lost race (two sign-ups with one email) into a 409 instead of a 500.
+// D1 reports constraint failures as plain errors (drizzle wraps them, keeping D1's as the cause);
+// the message names the constraint.
+export function constraintMessage(error: unknown): string {
+  return error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : "";
+}
+
+/** A lost race (two sign-ups with one email) becomes a 409 instead of a 500. */
 export function isUniqueViolation(error: unknown): boolean {
-  const message = error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : "";
-  return message.includes("UNIQUE constraint failed");
+  return constraintMessage(error).includes("UNIQUE constraint failed");
 }

@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { problems } from "../http/problem";
 import type { Database } from "./client";
+import { constraintMessage } from "./errors";
 import { companies, contacts, deals, forms, memberships, pipelines, workspaces } from "./schema";
 
 type Versioned = typeof workspaces | typeof memberships | typeof contacts | typeof companies | typeof deals | typeof pipelines | typeof forms;
@@ -17,7 +18,7 @@ export function versionGuard(db: Database, table: Versioned, id: string, expecte
 }
 
 export function isVersionConflict(error: unknown): boolean {
-  const message = error instanceof Error ? `${error.message} ${error.cause instanceof Error ? error.cause.message : ""}` : "";
+  const message = constraintMessage(error);
   return message.includes("NOT NULL constraint failed") && message.includes(".version");
 }
 
