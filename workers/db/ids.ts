@@ -20,6 +20,11 @@ export const idPrefixes = {
   stageChange: "dsh",
   form: "frm",
   submission: "sub",
+  activity: "act",
+  task: "tsk",
+  reminder: "rem",
+  notification: "ntf",
+  email: "eml",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -38,7 +38,8 @@ export const users = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+  // The digest job finds the people for whom it is 08:00 by time zone.
+  (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_time_zone_idx").on(t.timeZone)],
 );
 
 export const memberships = sqliteTable(
@@ -529,4 +530,178 @@ export const formSubmissions = sqliteTable(
     index("form_submissions_contact_idx").on(t.workspaceId, t.contactId, t.id),
     index("form_submissions_status_idx").on(t.workspaceId, t.status, t.id),
   ],
+);
+
+
+// ---- Activities, tasks, notifications, email -------------------------------------------------------
+
+export const activityTypes = ["call", "email", "meeting", "note", "message"] as const;
+export type ActivityType = (typeof activityTypes)[number];
+export const activityDirections = ["inbound", "outbound"] as const;
+export type ActivityDirection = (typeof activityDirections)[number];
+
+export const activities = sqliteTable(
+  "activities",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    type: text("type", { enum: activityTypes }).notNull(),
+    direction: text("direction", { enum: activityDirections }),
+    subject: text("subject"),
+    // Plain text; clients render it as text, never as HTML.
+    body: text("body"),
+    occurredAt: integer("occurred_at").notNull(),
+    durationSeconds: integer("duration_seconds"),
+    outcome: text("outcome"),
+    contactId: text("contact_id").references(() => contacts.id),
+    companyId: text("company_id").references(() => companies.id),
+    dealId: text("deal_id").references(() => deals.id),
+    authorId: text("author_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    index("activities_workspace_idx").on(t.workspaceId, t.occurredAt, t.id).where(live),
+    index("activities_contact_idx").on(t.workspaceId, t.contactId, t.occurredAt, t.id).where(sql`contact_id IS NOT NULL AND deleted_at IS NULL`),
+    index("activities_company_idx").on(t.workspaceId, t.companyId, t.occurredAt, t.id).where(sql`company_id IS NOT NULL AND deleted_at IS NULL`),
+    index("activities_deal_idx").on(t.workspaceId, t.dealId, t.occurredAt, t.id).where(sql`deal_id IS NOT NULL AND deleted_at IS NULL`),
+  ],
+);
+
+export const taskStatuses = ["open", "done", "cancelled"] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+export const taskPriorities = ["low", "normal", "high"] as const;
+export type TaskPriority = (typeof taskPriorities)[number];
+export const taskRecurrences = ["none", "daily", "weekly", "monthly"] as const;
+export type TaskRecurrence = (typeof taskRecurrences)[number];
+
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    title: text("title").notNull(),
+    description: text("description"),
+    dueAt: integer("due_at"),
+    // JSON array of minutes before due_at, e.g. [0, 15, 1440].
+    reminderOffsets: text("reminder_offsets").notNull().default("[0]"),
+    assigneeId: text("assignee_id"),
+    priority: text("priority", { enum: taskPriorities }).notNull().default("normal"),
+    contactId: text("contact_id").references(() => contacts.id),
+    companyId: text("company_id").references(() => companies.id),
+    dealId: text("deal_id").references(() => deals.id),
+    status: text("status", { enum: taskStatuses }).notNull().default("open"),
+    recurrence: text("recurrence", { enum: taskRecurrences }).notNull().default("none"),
+    // The task this one was repeated from (recurrence), so a repeat is created once.
+    previousId: text("previous_id"),
+    completedAt: integer("completed_at"),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    // "My tasks": open tasks of one assignee by due time.
+    index("tasks_assignee_idx").on(t.workspaceId, t.assigneeId, t.status, t.dueAt, t.id).where(live),
+    index("tasks_workspace_idx").on(t.workspaceId, t.status, t.dueAt, t.id).where(live),
+    index("tasks_contact_idx").on(t.workspaceId, t.contactId, t.id).where(sql`contact_id IS NOT NULL AND deleted_at IS NULL`),
+    index("tasks_company_idx").on(t.workspaceId, t.companyId, t.id).where(sql`company_id IS NOT NULL AND deleted_at IS NULL`),
+    index("tasks_deal_idx").on(t.workspaceId, t.dealId, t.id).where(sql`deal_id IS NOT NULL AND deleted_at IS NULL`),
+    uniqueIndex("tasks_previous_unique").on(t.previousId).where(sql`previous_id IS NOT NULL`),
+  ],
+);
+
+// One row per reminder still to fire (task × offset). The per-minute scan reads only rows that
+// are due and not yet enqueued, through the partial index; a row is the key that makes the
+// reminder's notification unique.
+export const taskReminders = sqliteTable(
+  "task_reminders",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    taskId: text("task_id").notNull().references(() => tasks.id),
+    fireAt: integer("fire_at").notNull(),
+    enqueuedAt: integer("enqueued_at"),
+  },
+  (t) => [
+    index("task_reminders_due_idx").on(t.fireAt).where(sql`enqueued_at IS NULL`),
+    index("task_reminders_task_idx").on(t.taskId),
+  ],
+);
+
+export const notificationTypes = ["task.reminder", "task.assigned", "task.digest", "deal.rotting", "contact.birthday", "lead.assigned"] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    userId: text("user_id").notNull(),
+    type: text("type", { enum: notificationTypes }).notNull(),
+    // What happened, e.g. "task.reminder:rem_…" — unique per user, so a redelivered queue
+    // message or a retried job cannot notify twice.
+    dedupeKey: text("dedupe_key").notNull(),
+    text: text("text").notNull(),
+    // Client route the notification opens, e.g. "/tasks" or "/deals/deal_…".
+    link: text("link"),
+    // JSON with the record ids the text refers to.
+    data: text("data").notNull().default("{}"),
+    createdAt: integer("created_at").notNull(),
+    readAt: integer("read_at"),
+    pushedAt: integer("pushed_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_dedupe_unique").on(t.workspaceId, t.userId, t.dedupeKey),
+    index("notifications_user_idx").on(t.workspaceId, t.userId, t.id),
+    index("notifications_unread_idx").on(t.workspaceId, t.userId, t.id).where(sql`read_at IS NULL`),
+  ],
+);
+
+// Only deviations from the defaults are stored (in-app on for every type; email on for
+// reminders and the digest).
+export const notificationPreferences = sqliteTable(
+  "notification_preferences",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    userId: text("user_id").notNull(),
+    type: text("type", { enum: notificationTypes }).notNull(),
+    inApp: integer("in_app", { mode: "boolean" }).notNull(),
+    email: integer("email", { mode: "boolean" }).notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId, t.type] })],
+);
+
+export const emailStatuses = ["stored", "queued", "sent", "failed"] as const;
+export type EmailStatus = (typeof emailStatuses)[number];
+
+// Every email Rapport sends, whatever the transport. The outbox transport stops at "stored";
+// SMTP delivery (campaigns) moves rows on to "sent" or "failed".
+export const emailOutbox = sqliteTable(
+  "email_outbox",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    // Same idea as notifications.dedupe_key: one email per event, however often it is retried.
+    dedupeKey: text("dedupe_key").notNull(),
+    kind: text("kind").notNull(),
+    fromAddress: text("from_address").notNull(),
+    toAddress: text("to_address").notNull(),
+    toName: text("to_name"),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html"),
+    // JSON object of extra headers.
+    headers: text("headers").notNull().default("{}"),
+    status: text("status", { enum: emailStatuses }).notNull(),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [uniqueIndex("email_outbox_dedupe_unique").on(t.workspaceId, t.dedupeKey), index("email_outbox_workspace_idx").on(t.workspaceId, t.id)],
 );

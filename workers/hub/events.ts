@@ -23,6 +23,12 @@ export const hubEventTypes = [
   "deal.deleted",
   "pipeline.changed",
   "form.submitted",
+  "activity.created",
+  "activity.updated",
+  "activity.deleted",
+  "task.created",
+  "task.updated",
+  "task.deleted",
 ] as const;
 export type HubEventType = (typeof hubEventTypes)[number];
 

@@ -73,6 +73,25 @@ export class WorkspaceHub extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Delivers a frame to one person's open tabs only (their notifications). It takes no workspace
+   * seq of its own (it carries the latest one, like presence): nobody else receives it, so it
+   * must not look like a gap to them. Returns how many tabs it reached.
+   */
+  async notify(userId: string, notification: { id: string } & Record<string, unknown>): Promise<number> {
+    const frame = JSON.stringify({ type: "notification", seq: this.seq, id: notification.id, data: notification });
+    let delivered = 0;
+    for (const socket of this.ctx.getWebSockets(userId)) {
+      try {
+        socket.send(frame);
+        delivered += 1;
+      } catch {
+        socket.close(1011, "send failed");
+      }
+    }
+    return delivered;
+  }
+
   connections(): number {
     return this.ctx.getWebSockets().length;
   }

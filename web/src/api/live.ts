@@ -1,11 +1,13 @@
 // The workspace's live event stream (GET /api/v1/live, cookie-authenticated WebSocket). Events are
 // re-broadcast as window events; a reconnect or a seq gap broadcasts "resync" so views refetch.
-import { type LiveEvent, missedEvents, parseLiveFrame, type PresenceFrame, reconnectDelay } from "../lib/live-frame";
+import { type LiveEvent, missedEvents, type NotificationFrame, parseLiveFrame, type PresenceFrame, reconnectDelay } from "../lib/live-frame";
 import { api } from "./client";
 
 export const liveEvent = "rapport:live";
 export type LiveSignal = LiveEvent | { type: "resync" };
 export const presenceEvent = "rapport:presence";
+// The signed-in person's own notifications (reminders, digests, assignments), as they are created.
+export const notificationEvent = "rapport:notification";
 
 // What this tab is looking at; sent again after every reconnect (the hub forgets closed sockets).
 let watching: string | null = null;
@@ -36,7 +38,8 @@ function open(): void {
     if (!frame) return;
     if (missedEvents(lastSeq, frame)) emit({ type: "resync" });
     lastSeq = frame.seq;
-    if ("id" in frame) emit(frame);
+    if (frame.type === "notification") window.dispatchEvent(new CustomEvent<NotificationFrame>(notificationEvent, { detail: frame }));
+    else if ("id" in frame) emit(frame);
     else if (frame.type === "presence") window.dispatchEvent(new CustomEvent<PresenceFrame>(presenceEvent, { detail: frame }));
   });
   current.addEventListener("close", () => {

@@ -44,10 +44,19 @@ describe("reconnect and gaps", () => {
   });
 });
 
+describe("notification frames", () => {
+  it("parse as the person's own notification and never count as a gap", () => {
+    const frame = parseLiveFrame('{"seq":7,"type":"notification","id":"ntf_1","data":{"id":"ntf_1","text":"Call Ona"}}');
+    expect(frame).toEqual({ type: "notification", seq: 7, id: "ntf_1", data: { id: "ntf_1", text: "Call Ona" } });
+    expect(frame && missedEvents(7, frame)).toBe(false);
+    expect(frame && missedEvents(5, frame)).toBe(true);
+  });
+});
+
 describe("form.submitted", () => {
   it("reads the lead and who is told", () => {
     const frame = parseLiveFrame('{"seq":2,"type":"form.submitted","id":"sub_1","data":{"form_id":"frm_1","contact_id":"con_1","deal_id":null,"owner_id":"usr_2","new_contact":true}}');
-    expect(frame && "id" in frame ? formSubmittedOf(frame) : null).toEqual({ submissionId: "sub_1", formId: "frm_1", contactId: "con_1", dealId: null, ownerId: "usr_2", newContact: true });
+    expect(frame && "id" in frame && frame.type !== "notification" ? formSubmittedOf(frame) : null).toEqual({ submissionId: "sub_1", formId: "frm_1", contactId: "con_1", dealId: null, ownerId: "usr_2", newContact: true });
     expect(formSubmittedOf({ type: "form.submitted", seq: 1, id: "sub_1", data: { form_id: "frm_1" } })).toBeNull();
     expect(formSubmittedOf({ type: "contact.created", seq: 1, id: "con_1", data: {} })).toBeNull();
     expect(leadIsFor({ ownerId: "usr_2" }, "usr_2")).toBe(true);

@@ -21,11 +21,19 @@ export const liveEventTypes = [
   "deal.deleted",
   "pipeline.changed",
   "form.submitted",
+  "activity.created",
+  "activity.updated",
+  "activity.deleted",
+  "task.created",
+  "task.updated",
+  "task.deleted",
 ] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 export type LiveEvent = { type: LiveEventType; seq: number; id: string; data: Record<string, unknown> };
 export type PresenceFrame = { type: "presence"; seq: number; target: string; users: string[] };
-export type LiveFrame = LiveEvent | PresenceFrame | { type: "hello" | "pong"; seq: number };
+// A notification for the signed-in person only; it carries the latest seq without taking one.
+export type NotificationFrame = { type: "notification"; seq: number; id: string; data: Record<string, unknown> };
+export type LiveFrame = LiveEvent | PresenceFrame | NotificationFrame | { type: "hello" | "pong"; seq: number };
 
 export function parseLiveFrame(text: string): LiveFrame | null {
   let value: unknown;
@@ -40,6 +48,9 @@ export function parseLiveFrame(text: string): LiveFrame | null {
   if (type === "presence") {
     const users = Array.isArray(value.users) ? value.users.filter((user): user is string => typeof user === "string") : [];
     return typeof value.target === "string" ? { type, seq, target: value.target, users } : null;
+  }
+  if (type === "notification") {
+    return typeof value.id === "string" ? { type, seq, id: value.id, data: isRecord(value.data) ? value.data : {} } : null;
   }
   const eventType = liveEventTypes.find((candidate) => candidate === type);
   if (!eventType || typeof value.id !== "string") return null;
@@ -56,7 +67,7 @@ export function reconnectDelay(attempt: number, random: number): number {
 export function missedEvents(lastSeq: number | null, frame: LiveFrame): boolean {
   if (lastSeq === null) return false;
   // hello, pong and presence carry the latest seq without being an event themselves.
-  return "id" in frame ? frame.seq > lastSeq + 1 : frame.seq > lastSeq;
+  return "id" in frame && frame.type !== "notification" ? frame.seq > lastSeq + 1 : frame.seq > lastSeq;
 }
 
 /** What a page is looking at, for presence: a pipeline's board or one deal. */
