@@ -7,6 +7,8 @@ import { authRoutes } from "./auth/auth.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
 import { dealRoutes } from "./deals/deal.routes";
+import { outboxRoutes } from "./email/outbox.routes";
+import { notificationRoutes } from "./notifications/notification.routes";
 import { formRoutes } from "./forms/form.routes";
 import { publicFormRoutes } from "./forms/public-form.routes";
 import { pipelineRoutes } from "./pipelines/pipeline.routes";
@@ -79,6 +81,8 @@ export function createApp() {
     .route("/", pipelineRoutes)
     .route("/", dealRoutes)
     .route("/", formRoutes)
+    .route("/", notificationRoutes)
+    .route("/", outboxRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);
