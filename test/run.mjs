@@ -1,8 +1,9 @@
 // `npm test`: everything a fresh machine needs to prove, in order, stopping at the first failure:
-// generated binding types are current, type checks, unit and integration tests in workerd,
-// the web build, a deploy dry run, and the real-browser test. Ends with "N passed, N failed".
+// generated binding types are current, type checks, unit tests of the Node-side tooling, unit and
+// integration tests in workerd, the web build, a deploy dry run, and the real-browser test.
+// Ends with "N passed, N failed".
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -31,6 +32,32 @@ try {
   await run("Binding types are current (wrangler types --check)", "npx", ["wrangler", "types", "--check", "workers/worker-configuration.d.ts"]);
   await run("Type check: worker and tests", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
   await run("Type check: web client", "npx", ["tsc", "-p", "web/tsconfig.json", "--noEmit"]);
+  // Node-side tooling (tools/: the local cron ticker of `npm start`) is tested with node's own
+  // runner, outside workerd; the TAP copy in a file is where the counts are read from.
+  rmSync(`${resultsDir}/tools.tap`, { force: true });
+  try {
+    await run("Unit tests: local tooling (node --test)", "node", [
+      "--test",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=tap",
+      `--test-reporter-destination=${resultsDir}/tools.tap`,
+      "tools/**/*.test.mjs",
+    ]);
+  } finally {
+    const tap = (() => {
+      try {
+        return readFileSync(`${resultsDir}/tools.tap`, "utf8");
+      } catch {
+        return "";
+      }
+    })();
+    const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(tap)?.[1] ?? NaN);
+    if (Number.isFinite(count("pass")) && Number.isFinite(count("fail"))) {
+      passed += count("pass");
+      failed += count("fail");
+    } else failed += 1;
+  }
   try {
     await run("Unit and integration tests (workerd)", "npx", [
       "vitest",
