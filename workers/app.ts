@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { activityRoutes } from "./activities/activity.routes";
 import { apiKeyRoutes } from "./api-keys/api-key.routes";
 import { auditRoutes } from "./audit/audit.routes";
 import { authRoutes } from "./auth/auth.routes";
@@ -23,6 +24,7 @@ import { authenticated, createRouter, jsonContent } from "./http/openapi";
 import { ProblemError, problemResponse, problems } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
+import { taskRoutes } from "./tasks/task.routes";
 import { validationProblem } from "./http/validation";
 import { teamRoutes } from "./team/team.routes";
 import { workspaceRoutes } from "./workspaces/workspace.routes";
@@ -81,6 +83,8 @@ export function createApp() {
     .route("/", pipelineRoutes)
     .route("/", dealRoutes)
     .route("/", formRoutes)
+    .route("/", taskRoutes)
+    .route("/", activityRoutes)
     .route("/", notificationRoutes)
     .route("/", outboxRoutes)
     .route("/", liveRoutes);

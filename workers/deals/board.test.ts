@@ -20,6 +20,7 @@ const deal = (id: string, stageId: string, value: number, currency: string, posi
   lost_reason: null,
   closed_at: null,
   stage_entered_at: "2026-11-01T00:00:00.000Z",
+  last_activity_at: null,
   source: null,
   tags: [],
   created_by: null,

@@ -94,6 +94,7 @@ export const DealSchema = z
     lost_reason: z.string().nullable(),
     closed_at: TimestampField.nullable(),
     stage_entered_at: TimestampField,
+    last_activity_at: TimestampField.nullable().openapi({ description: "When the latest activity on the deal happened; with stage_entered_at it says how long the deal has been idle." }),
     source: z.string().nullable(),
     tags: z.array(z.string()),
     created_by: z.string().nullable(),

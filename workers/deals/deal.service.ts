@@ -42,6 +42,7 @@ export function toDeal({ deal, contact, company, contactIds }: DealWithRefs): De
     lost_reason: deal.lostReason,
     closed_at: isoTime(deal.closedAt),
     stage_entered_at: isoTime(deal.stageEnteredAt),
+    last_activity_at: isoTime(deal.lastActivityAt),
     source: deal.source,
     tags: tagsOf(deal),
     created_by: deal.createdBy,

@@ -170,9 +170,11 @@ export async function processSubmission(db: Database, submissionId: string, now:
   }
 
   // First and last touch: the contact keeps when it was first and last seen; each submission
-  // keeps its own attribution, so the latest one is the last touch.
+  // keeps its own attribution, so the latest one is the last touch. A submission is also the
+  // contact's latest activity (the timeline shows it), so last_activity_at moves with it.
   await db.run(sql`UPDATE contacts SET first_seen_at = coalesce(first_seen_at, ${submission.receivedAt}),
     last_seen_at = max(coalesce(last_seen_at, 0), ${submission.receivedAt}),
+    last_activity_at = max(coalesce(last_activity_at, 0), ${submission.receivedAt}),
     referrer = coalesce(referrer, ${attribution.referrer ?? null}), landing_page = coalesce(landing_page, ${attribution.landing_page ?? null})
     WHERE id = ${contactId}`);
 

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, gte, isNull, or, sql } from "drizzle-orm";
+import { and, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { createDatabase } from "../db/client";
 import { deals } from "../db/schema";
@@ -248,6 +248,28 @@ export class WorkspaceHub extends DurableObject<Env> {
         return null;
       }),
     );
+  }
+
+  /**
+   * An activity on the deal happened at `at`: last_activity_at becomes the later of the two.
+   * Queued like every other deal write so the board in memory never goes back in time; no
+   * version bump (nobody's edit of the deal goes stale), and nothing is published when the deal
+   * already knew a later activity.
+   */
+  async touchDeal(write: WriteContext, dealId: string, at: number): Promise<void> {
+    await this.serial(async () => {
+      const db = this.db();
+      const workspaceId = write.actor.workspaceId;
+      const changed = await db
+        .update(deals)
+        .set({ lastActivityAt: at })
+        .where(and(eq(deals.workspaceId, workspaceId), eq(deals.id, dealId), isNull(deals.deletedAt), or(isNull(deals.lastActivityAt), lt(deals.lastActivityAt, at))))
+        .returning({ id: deals.id });
+      if (changed.length === 0) return;
+      const deal = toDeal(await getDeal(db, workspaceId, dealId));
+      await this.remember(deal, null);
+      await this.publish({ type: "deal.updated", id: deal.id, actor: write.actor.id, data: deal });
+    });
   }
 
   /** For tests and diagnostics: whether a deal's row in D1 agrees with the board in memory. */

@@ -221,6 +221,7 @@ export const decodeDeal: Decoder<Deal> = object({
   lost_reason: text,
   closed_at: text,
   stage_entered_at: string,
+  last_activity_at: text,
   source: text,
   tags: array(string),
   created_by: text,

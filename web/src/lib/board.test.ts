@@ -22,6 +22,7 @@ function deal(id: string, stage: string, position: string, extra: Partial<Deal> 
     lost_reason: null,
     closed_at: null,
     stage_entered_at: "2026-11-01T00:00:00.000Z",
+    last_activity_at: null,
     source: null,
     tags: [],
     created_by: null,
@@ -138,6 +139,24 @@ describe("filters, rot and rates", () => {
     expect(isRotting(d, { kind: "open", rotting_days: 30 }, now)).toBe(false);
     expect(isRotting(d, { kind: "won", rotting_days: 14 }, now)).toBe(false);
     expect(isRotting(d, { kind: "open", rotting_days: null }, now)).toBe(false);
+  });
+
+  it("counts idle days from the later of stage entry and the last activity", () => {
+    const now = Date.parse("2026-11-22T12:00:00Z");
+    const touched = deal("deal_1", "stg_a", "a0", { last_activity_at: "2026-11-20T00:00:00.000Z" });
+    expect(daysInStage(touched, now)).toBe(2);
+    expect(isRotting(touched, { kind: "open", rotting_days: 14 }, now)).toBe(false);
+    // An activity logged before the deal entered its stage does not make it look fresher.
+    const older = deal("deal_1", "stg_a", "a0", { last_activity_at: "2026-10-01T00:00:00.000Z" });
+    expect(daysInStage(older, now)).toBe(21);
+    expect(isRotting(older, { kind: "open", rotting_days: 14 }, now)).toBe(true);
+  });
+
+  it("applies a touch (same version, later activity) and ignores one the board already shows", () => {
+    const touched = deal("deal_1", "stg_a", "a0", { last_activity_at: "2026-11-20T00:00:00.000Z" });
+    const next = applyDealEvent(board(), "deal.updated", "deal_1", touched, none);
+    expect(next && findDeal(next, "deal_1")?.deal.last_activity_at).toBe("2026-11-20T00:00:00.000Z");
+    expect(next && applyDealEvent(next, "deal.updated", "deal_1", touched, none)).toBeNull();
   });
 
   it("picks the latest rate that is in force today", () => {

@@ -73,7 +73,9 @@ export function applyDealEvent(board: Board, type: string, dealId: string, deal:
   const known = findDeal(board, dealId);
   if (type === "deal.deleted") return known ? removeDeal(board, dealId, rates) : null;
   if (!deal) return null;
-  if (known && known.deal.version >= deal.version) return null;
+  // An activity touches last_activity_at without a version bump, so the same version with a
+  // later activity is news too.
+  if (known && (known.deal.version > deal.version || (known.deal.version === deal.version && (deal.last_activity_at ?? "") <= (known.deal.last_activity_at ?? "")))) return null;
   if (!known && deal.pipeline_id !== board.pipeline_id) return null;
   return placeDeal(board, deal, rates);
 }
@@ -156,13 +158,22 @@ export function boardTags(board: Board): string[] {
 
 const day = 86_400_000;
 
-export function daysInStage(deal: Pick<Deal, "stage_entered_at">, now: number): number {
+/** When the deal last moved forward: it entered its stage, or someone logged an activity on it, whichever is later. */
+export function idleSince(deal: Pick<Deal, "stage_entered_at" | "last_activity_at">): number {
   const entered = Date.parse(deal.stage_entered_at);
-  return Number.isNaN(entered) ? 0 : Math.max(0, Math.floor((now - entered) / day));
+  const active = deal.last_activity_at === null ? Number.NaN : Date.parse(deal.last_activity_at);
+  if (Number.isNaN(active)) return entered;
+  return Number.isNaN(entered) ? active : Math.max(entered, active);
 }
 
-/** An open deal that has sat in an open stage longer than the stage allows. */
-export function isRotting(deal: Pick<Deal, "stage_entered_at" | "status">, stage: Pick<BoardColumn, "kind" | "rotting_days">, now: number): boolean {
+/** Whole days the deal has been idle: in its stage with no activity logged since. */
+export function daysInStage(deal: Pick<Deal, "stage_entered_at" | "last_activity_at">, now: number): number {
+  const since = idleSince(deal);
+  return Number.isNaN(since) ? 0 : Math.max(0, Math.floor((now - since) / day));
+}
+
+/** An open deal in an open stage, idle (no stage change, no activity) longer than the stage allows. */
+export function isRotting(deal: Pick<Deal, "stage_entered_at" | "last_activity_at" | "status">, stage: Pick<BoardColumn, "kind" | "rotting_days">, now: number): boolean {
   return deal.status === "open" && stage.kind === "open" && stage.rotting_days !== null && daysInStage(deal, now) > stage.rotting_days;
 }
 
