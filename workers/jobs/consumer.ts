@@ -1,7 +1,11 @@
 import { createDatabase } from "../db/client";
 import { processAndAnnounce } from "../forms/lead-runner";
+import { scanBirthdays } from "./birthdays";
+import { fanOutRottingScan, scanRottingStage } from "./deal-rotting";
+import { sendDigest } from "./digest";
 import { purgeExpired } from "./maintenance";
 import { JobMessage } from "./messages";
+import { remindTask } from "./task-reminders";
 
 export async function handleJob(env: Env, message: JobMessage, now: number) {
   switch (message.type) {
@@ -10,6 +14,19 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
       return;
     case "form.process":
       await processAndAnnounce(env, message.submission_id);
+      return;
+    case "task.remind":
+      await remindTask(env, createDatabase(env.DB), message.reminder_id, now);
+      return;
+    case "digest.send":
+      await sendDigest(env, createDatabase(env.DB), message, now);
+      return;
+    case "deals.rotting_scan":
+      if (message.stage_id === undefined) await fanOutRottingScan(env, createDatabase(env.DB), message.window);
+      else await scanRottingStage(env, createDatabase(env.DB), message.stage_id, now);
+      return;
+    case "contacts.birthday_scan":
+      await scanBirthdays(env, createDatabase(env.DB), message.window, message.after_id, now);
       return;
   }
 }
