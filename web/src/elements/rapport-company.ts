@@ -15,6 +15,7 @@ import { announce } from "../ui/status";
 import { deleteThenOfferUndo } from "../ui/undo";
 import { RapportConfirm } from "./rapport-confirm";
 import { avatar, plus, stageBadge } from "./rapport-contacts";
+import { RapportTimeline } from "./rapport-timeline";
 
 type TextKey = "name" | "industry" | "address" | "city";
 
@@ -42,6 +43,8 @@ export class RapportCompany extends HTMLElement {
   private team: Member[] = [];
   private people: Contact[] = [];
   private peopleCursor: string | null = null;
+  // Made once and moved on every render, so its loaded pages and open forms survive a re-render.
+  private timeline: RapportTimeline | null = null;
   private readonly onLanguage = () => this.render();
 
   connectedCallback(): void {
@@ -117,6 +120,15 @@ export class RapportCompany extends HTMLElement {
       edit: () => [inputField({ name, label, value: this.company?.[name] ?? "" }).row],
       save: (form) => this.patch(name === "name" ? { name: valueOf(form, name) } : { [name]: textOrNull(valueOf(form, name)) }, name),
     };
+  }
+
+  private timelineFor(companyId: string): RapportTimeline {
+    if (!this.timeline) {
+      this.timeline = new RapportTimeline();
+      this.timeline.setAttribute("record-type", "company");
+      this.timeline.setAttribute("record-id", companyId);
+    }
+    return this.timeline;
   }
 
   private render(): void {
@@ -227,7 +239,7 @@ export class RapportCompany extends HTMLElement {
       h(
         "div",
         { class: "record-layout" },
-        h("div", { class: "record-main" }, h("section", { class: "card-panel", "aria-labelledby": "company-details" }, ht("h2", "records.details", { id: "company-details" }), inlineFields(fields, writer, "company-fields"))),
+        h("div", { class: "record-main" }, h("section", { class: "card-panel", "aria-labelledby": "company-details" }, ht("h2", "records.details", { id: "company-details" }), inlineFields(fields, writer, "company-fields")), this.timelineFor(company.id)),
         h(
           "aside",
           { class: "record-side" },

@@ -14,8 +14,10 @@ import { focusEditButton, type InlineField, inlineFields } from "../ui/inline-fi
 import { members, ownerChoices, ownerLabel } from "../ui/members";
 import { announce } from "../ui/status";
 import { deleteThenOfferUndo } from "../ui/undo";
+import { RapportCommunication } from "./rapport-communication";
 import { RapportConfirm } from "./rapport-confirm";
 import { avatar, stageBadge } from "./rapport-contacts";
+import { RapportTimeline } from "./rapport-timeline";
 
 type TextKey = "first_name" | "last_name" | "job_title" | "lead_status" | "source" | "utm_source" | "utm_medium" | "utm_campaign" | "utm_term" | "utm_content" | "city";
 
@@ -25,6 +27,9 @@ export class RapportContact extends HTMLElement {
   private etag: string | null = null;
   private team: Member[] = [];
   private consents: ConsentRecord[] = [];
+  // Made once and moved on every render, so their loaded pages and open forms survive a re-render.
+  private timeline: RapportTimeline | null = null;
+  private communication: RapportCommunication | null = null;
   private readonly onLanguage = () => this.render();
   // A change made elsewhere (another tab, a teammate, an API key) reloads the record, unless the
   // user is in the middle of an edit: their save then meets If-Match and gets the stale notice.
@@ -285,6 +290,16 @@ export class RapportContact extends HTMLElement {
       );
     }
 
+    if (!this.timeline) {
+      this.timeline = new RapportTimeline();
+      this.timeline.setAttribute("record-type", "contact");
+      this.timeline.setAttribute("record-id", contact.id);
+    }
+    if (!this.communication) {
+      this.communication = new RapportCommunication();
+      this.communication.setAttribute("contact-id", contact.id);
+    }
+
     const companyCard = h("section", { class: "card-panel side-card", "aria-labelledby": "company-card" }, ht("h2", "contacts.company", { id: "company-card" }));
     if (contact.company) {
       companyCard.append(h("a", { class: "company-link", href: `/companies/${contact.company.id}`, "data-testid": "contact-company" }, avatar(contact.company.name, true), h("span", {}, contact.company.name)));
@@ -300,6 +315,7 @@ export class RapportContact extends HTMLElement {
           "div",
           { class: "record-main" },
           h("section", { class: "card-panel", "aria-labelledby": "work-title" }, ht("h2", "records.details", { id: "work-title" }), inlineFields(work, writer, "contact-fields")),
+          this.timeline,
           h("section", { class: "card-panel", "aria-labelledby": "personal-title" }, ht("h2", "contacts.personal", { id: "personal-title" }), inlineFields(personal, writer)),
           h("section", { class: "card-panel", "aria-labelledby": "attribution-title" }, ht("h2", "contacts.attribution", { id: "attribution-title" }), inlineFields(attribution, writer)),
         ),
@@ -307,6 +323,7 @@ export class RapportContact extends HTMLElement {
           "aside",
           { class: "record-side" },
           companyCard,
+          this.communication,
           h(
             "section",
             { class: "card-panel side-card", "aria-labelledby": "consent-title" },

@@ -21,6 +21,7 @@ import { announce, announceText } from "../ui/status";
 import { RapportConfirm } from "./rapport-confirm";
 import { avatar } from "./rapport-contacts";
 import { formatDays, presenceList } from "./rapport-pipeline";
+import { RapportTimeline } from "./rapport-timeline";
 
 /** One deal: its fields edited in place, its people, its stage history and who else is looking. */
 export class RapportDeal extends HTMLElement {
@@ -31,6 +32,8 @@ export class RapportDeal extends HTMLElement {
   private history: StageChange[] = [];
   private contacts: Contact[] = [];
   private viewers: string[] = [];
+  // Made once and moved on every render, so its loaded pages and open forms survive a re-render.
+  private timeline: RapportTimeline | null = null;
   private readonly presenceSlot = h("div", { class: "presence-slot" });
   private readonly onLanguage = () => this.render();
   private readonly onLive = (event: Event) => {
@@ -147,6 +150,17 @@ export class RapportDeal extends HTMLElement {
       announceText(error instanceof Error ? error.message : t("error.generic"), "error");
       this.render();
     }
+  }
+
+  /** New activities on a deal are linked to its primary contact and company as well. */
+  private timelineFor(deal: Deal): RapportTimeline {
+    if (!this.timeline) {
+      this.timeline = new RapportTimeline();
+      this.timeline.setAttribute("record-type", "deal");
+      this.timeline.setAttribute("record-id", deal.id);
+    }
+    this.timeline.extraLinks = { ...(deal.primary_contact ? { contact_id: deal.primary_contact.id } : {}), ...(deal.company ? { company_id: deal.company.id } : {}) };
+    return this.timeline;
   }
 
   private render(): void {
@@ -280,6 +294,7 @@ export class RapportDeal extends HTMLElement {
           "div",
           { class: "record-main" },
           h("section", { class: "card-panel", "aria-labelledby": "deal-details" }, ht("h2", "deal.details", { id: "deal-details" }), h("div", { class: "deal-mover" }, mover.row), inlineFields(fields, writer, "deal-fields")),
+          this.timelineFor(deal),
           h("section", { class: "card-panel", "aria-labelledby": "deal-history" }, ht("h2", "deal.history", { id: "deal-history" }), this.history.length ? timeline : ht("p", "deal.noHistory", { class: "empty" })),
         ),
         h(
