@@ -17,6 +17,7 @@ import { type Decoder, page } from "../lib/decode";
 import type { Language } from "../lib/language";
 import { ApiError, toApiError } from "../lib/problem";
 import * as d from "./decoders";
+import * as td from "./task-decoders";
 
 export { ApiError };
 export type Page<T> = { data: T[]; next_cursor: string | null };
@@ -229,6 +230,24 @@ export const api = {
 
   exchangeRates: () => json<{ base_currency: string; rates: ExchangeRate[] }>(d.decodeExchangeRates, "GET", "/exchange-rates"),
   putExchangeRates: (rates: ExchangeRate[]) => json<{ base_currency: string; rates: ExchangeRate[] }>(d.decodeExchangeRates, "PUT", "/exchange-rates", { body: { rates } }),
+
+  // Tasks, notifications and the outbox (issue 6).
+  tasks: (query: ListQuery, signal?: AbortSignal) =>
+    json<Page<td.Task>>(page(td.decodeTask), "GET", "/tasks", { query: { limit: 100, ...query }, ...(signal ? { signal } : {}) }),
+  task: (taskId: string) => withEtag<td.Task>(td.decodeTask, "GET", `/tasks/${id(taskId)}`),
+  createTask: (body: td.TaskCreateInput) => json<td.Task>(td.decodeTask, "POST", "/tasks", { body }),
+  updateTask: (taskId: string, body: td.TaskInput, etag: string | null) => withEtag<td.Task>(td.decodeTask, "PATCH", `/tasks/${id(taskId)}`, { body, ...ifMatch(etag) }),
+  deleteTask: async (taskId: string) => {
+    await call("DELETE", `/tasks/${id(taskId)}`);
+  },
+  notifications: (query: PageQuery & { unread?: boolean } = {}) =>
+    json(td.decodeNotificationPage, "GET", "/notifications", { query: { limit: query.limit ?? 20, cursor: query.cursor, unread: query.unread ? "true" : undefined } }),
+  markNotificationsRead: (body: { ids: string[] } | { all: true }) => json(td.decodeUnreadCount, "POST", "/notifications/read", { body }),
+  notificationPreferences: () => json(td.decodePreferences, "GET", "/notifications/preferences"),
+  putNotificationPreferences: (data: { type: td.NotificationType; in_app: boolean; email: boolean }[]) =>
+    json(td.decodePreferences, "PUT", "/notifications/preferences", { body: { data } }),
+  outbox: (query: PageQuery = {}) => json<Page<td.OutboxSummary>>(page(td.decodeOutboxSummary), "GET", "/outbox", { query: { limit: 50, ...query } }),
+  outboxEmail: (emailId: string) => json<td.OutboxEmail>(td.decodeOutboxEmail, "GET", `/outbox/${id(emailId)}`),
 };
 
 // Feature modules (api/activities.ts, …) build their calls on the same door, so cookies, CSRF,

@@ -3,7 +3,7 @@ import { isLiveSignal, liveEvent, startLive, stopLive } from "../api/live";
 import { bindAttribute, bindText, languageChanged, t, type MessageKey } from "../i18n";
 import { isPublicRoute, matchRoute, type Route } from "../lib/routes";
 import { interceptLinks, navigate, navigated } from "../router";
-import { currentMe, sessionChanged, setMe } from "../session";
+import { currentMe, role, sessionChanged, setMe } from "../session";
 import { h, ht } from "../ui/dom";
 import { announce, clearStatus } from "../ui/status";
 import "./rapport-api-keys";
@@ -27,6 +27,12 @@ import "./rapport-signin";
 import "./rapport-signup";
 import "./rapport-team-settings";
 import "./rapport-workspace-settings";
+import { RapportBell } from "./rapport-bell";
+import { linksOfCurrentPage, RapportTaskDialog, type TaskLinks } from "./rapport-task-dialog";
+import { taskSavedEvent } from "./rapport-tasks";
+import { isQuickAddTaskRequest, quickAddTaskEvent } from "../lib/quick-add";
+import { can } from "../lib/permissions";
+import { listShortcuts } from "../ui/keys";
 
 const titles: Record<Route["name"], MessageKey> = {
   home: "nav.home",
@@ -53,6 +59,10 @@ const titles: Record<Route["name"], MessageKey> = {
   "settings-form-new": "forms.createTitle",
   "settings-form": "forms.title",
   "settings-form-edit": "forms.editTitle",
+  tasks: "tasks.title",
+  "settings-notifications": "notifications.settingsTitle",
+  "settings-outbox": "outbox.title",
+  "settings-outbox-email": "outbox.title",
   "not-found": "common.notFoundTitle",
 };
 
@@ -62,6 +72,8 @@ export class RapportApp extends HTMLElement {
   private readonly main = h("main", { id: "main", tabindex: "-1" });
   private booted = false;
   private route: Route = { name: "home" };
+  // One bell for the whole session: the header is rebuilt on every page, the bell's count is not.
+  private readonly bell = new RapportBell();
 
   connectedCallback(): void {
     const skip = ht("a", "app.skip", { class: "skip-link", href: "#main" });
@@ -84,6 +96,12 @@ export class RapportApp extends HTMLElement {
       if (isLiveSignal(event) && event.detail.type === "form.submitted") void showLeadToast(event.detail);
     });
     window.addEventListener(languageChanged, () => this.setTitle());
+    // Quick add from anywhere: `t` (outside text fields, like the list pages' `n` and `/`), the
+    // header button, or a record page asking for a task linked to its record.
+    listShortcuts({ t: () => void this.quickAddTask(linksOfCurrentPage()) });
+    window.addEventListener(quickAddTaskEvent, (event) => {
+      if (isQuickAddTaskRequest(event)) void this.quickAddTask(event.detail);
+    });
     onSessionExpired(() => {
       if (!currentMe()) return;
       setMe(null);
@@ -183,6 +201,14 @@ export class RapportApp extends HTMLElement {
         return h("rapport-settings", { section: "forms", view: "detail", "form-id": route.id });
       case "settings-form-edit":
         return h("rapport-settings", { section: "forms", view: "edit", "form-id": route.id });
+      case "tasks":
+        return h("rapport-tasks");
+      case "settings-notifications":
+        return h("rapport-settings", { section: "notifications" });
+      case "settings-outbox":
+        return h("rapport-settings", { section: "outbox" });
+      case "settings-outbox-email":
+        return h("rapport-settings", { section: "outbox", "email-id": route.id });
       case "not-found":
         return h("rapport-not-found");
     }
@@ -207,6 +233,7 @@ export class RapportApp extends HTMLElement {
       list.append(
         h("li", {}, ht("a", "nav.home", { href: "/", "aria-current": this.route.name === "home" ? "page" : undefined })),
         h("li", {}, ht("a", "nav.pipeline", { href: "/pipeline", "aria-current": pipeline ? "page" : undefined })),
+        h("li", {}, ht("a", "nav.tasks", { href: "/tasks", "aria-current": this.route.name === "tasks" ? "page" : undefined })),
         h("li", {}, ht("a", "nav.contacts", { href: "/contacts", "aria-current": contacts ? "page" : undefined })),
         h("li", {}, ht("a", "nav.companies", { href: "/companies", "aria-current": companies ? "page" : undefined })),
         h("li", {}, ht("a", "nav.settings", { href: "/settings/workspace", "aria-current": settings ? "page" : undefined })),
@@ -221,10 +248,25 @@ export class RapportApp extends HTMLElement {
       bindText(account, "header.account", { name });
       const signOut = ht("button", "header.signOut", { type: "button", class: "button subtle" });
       signOut.addEventListener("click", () => void this.signOut(signOut));
+      if (me.user) {
+        if (can.writeRecords(role())) {
+          const add = h("button", { type: "button", class: "button subtle quick-add-task", "aria-keyshortcuts": "t", "data-testid": "quick-add-task" }, h("span", { "aria-hidden": "true" }, "+ "), bindText(h("span"), "tasks.quickAdd"));
+          bindAttribute(add, "title", "tasks.quickAddTitle");
+          add.addEventListener("click", () => void this.quickAddTask(linksOfCurrentPage()));
+          tools.append(add);
+        }
+        tools.append(this.bell);
+      }
       tools.append(account, signOut);
     }
     children.push(tools);
     this.header.replaceChildren(...children);
+  }
+
+  private async quickAddTask(links: TaskLinks): Promise<void> {
+    if (!currentMe()?.user || !can.writeRecords(role())) return;
+    const saved = await RapportTaskDialog.open({ links });
+    if (saved) window.dispatchEvent(new CustomEvent(taskSavedEvent));
   }
 
   private async signOut(button: HTMLButtonElement): Promise<void> {

@@ -6,6 +6,8 @@ import "./rapport-exchange-rates";
 import "./rapport-form-detail";
 import "./rapport-form-editor";
 import "./rapport-forms";
+import "./rapport-notification-settings";
+import "./rapport-outbox";
 import "./rapport-pipeline-settings";
 
 type Section = { id: string; href: string; label: MessageKey; tag: string; visible: boolean };
@@ -22,6 +24,9 @@ export class RapportSettings extends HTMLElement {
       { id: "forms", href: "/settings/forms", label: "nav.forms", tag: "rapport-forms", visible: can.editWorkspace(role()) },
       { id: "api-keys", href: "/settings/api-keys", label: "nav.apiKeys", tag: "rapport-api-keys", visible: can.manageApiKeys(role()) },
       { id: "audit", href: "/settings/audit", label: "nav.audit", tag: "rapport-audit-log", visible: can.readAuditLog(role()) },
+      { id: "notifications", href: "/settings/notifications", label: "nav.notifications", tag: "rapport-notification-settings", visible: true },
+      // Stored emails reach other people's addresses, so only owners and admins read them.
+      { id: "outbox", href: "/settings/outbox", label: "nav.outbox", tag: "rapport-outbox", visible: can.editWorkspace(role()) },
     ];
     const nav = bindAttribute(h("nav", { class: "settings-nav" }), "aria-label", "nav.settingsSections");
     const list = h("ul");
@@ -37,6 +42,8 @@ export class RapportSettings extends HTMLElement {
   /** Forms has sub-pages: the list, a new form, one form, and its editor. */
   private contentFor(section: Section): HTMLElement {
     const formId = this.getAttribute("form-id") ?? undefined;
+    const emailId = this.getAttribute("email-id");
+    if (section.id === "outbox" && emailId) return h("rapport-outbox", { "email-id": emailId });
     if (section.id !== "forms") return document.createElement(section.tag);
     switch (this.getAttribute("view")) {
       case "new":

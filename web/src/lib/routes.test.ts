@@ -61,5 +61,13 @@ describe("pipeline routes", () => {
     expect(matchRoute("/settings/forms/frm_01abc/edit")).toEqual({ name: "settings-form-edit", id: "frm_01abc" });
     expect(matchRoute("/settings/forms/con_01abc")).toEqual({ name: "not-found" });
   });
+
+  it("matches my tasks, notification settings and the outbox reader", () => {
+    expect(matchRoute("/tasks")).toEqual({ name: "tasks" });
+    expect(matchRoute("/settings/notifications")).toEqual({ name: "settings-notifications" });
+    expect(matchRoute("/settings/outbox")).toEqual({ name: "settings-outbox" });
+    expect(matchRoute("/settings/outbox/eml_01abc")).toEqual({ name: "settings-outbox-email", id: "eml_01abc" });
+    expect(matchRoute("/settings/outbox/tsk_01abc")).toEqual({ name: "not-found" });
+  });
 });
 });

@@ -26,6 +26,10 @@ export type Route =
   | { name: "settings-form-new" }
   | { name: "settings-form"; id: string }
   | { name: "settings-form-edit"; id: string }
+  | { name: "tasks" }
+  | { name: "settings-notifications" }
+  | { name: "settings-outbox" }
+  | { name: "settings-outbox-email"; id: string }
   | { name: "not-found" };
 
 export type RouteName = Route["name"];
@@ -51,6 +55,9 @@ const fixed: Record<string, Route> = {
   "/companies": { name: "companies" },
   "/companies/new": { name: "companies-new" },
   "/companies/deleted": { name: "companies-deleted" },
+  "/tasks": { name: "tasks" },
+  "/settings/notifications": { name: "settings-notifications" },
+  "/settings/outbox": { name: "settings-outbox" },
 };
 
 export function matchRoute(pathname: string): Route {
@@ -69,6 +76,8 @@ export function matchRoute(pathname: string): Route {
   if (deal?.[1]) return { name: "deal", id: deal[1] };
   const form = /^\/settings\/forms\/(frm_[A-Za-z0-9_-]{1,60})(\/edit)?$/.exec(path);
   if (form?.[1]) return form[2] ? { name: "settings-form-edit", id: form[1] } : { name: "settings-form", id: form[1] };
+  const email = /^\/settings\/outbox\/(eml_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (email?.[1]) return { name: "settings-outbox-email", id: email[1] };
   return { name: "not-found" };
 }
 
