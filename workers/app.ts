@@ -25,6 +25,7 @@ import { ProblemError, problemResponse, problems } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
 import { taskRoutes } from "./tasks/task.routes";
+import { taskRoutes } from "./tasks/task.routes";
 import { validationProblem } from "./http/validation";
 import { teamRoutes } from "./team/team.routes";
 import { workspaceRoutes } from "./workspaces/workspace.routes";
@@ -83,6 +84,7 @@ export function createApp() {
     .route("/", pipelineRoutes)
     .route("/", dealRoutes)
     .route("/", formRoutes)
+    .route("/", taskRoutes)
     .route("/", taskRoutes)
     .route("/", activityRoutes)
     .route("/", notificationRoutes)
