@@ -25,9 +25,9 @@ import { ProblemError, problemResponse, problems } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
 import { taskRoutes } from "./tasks/task.routes";
-import { taskRoutes } from "./tasks/task.routes";
 import { validationProblem } from "./http/validation";
 import { teamRoutes } from "./team/team.routes";
+import { timelineRoutes } from "./timeline/timeline.routes";
 import { workspaceRoutes } from "./workspaces/workspace.routes";
 
 export const maxBodyBytes = 1024 * 1024;
@@ -85,8 +85,8 @@ export function createApp() {
     .route("/", dealRoutes)
     .route("/", formRoutes)
     .route("/", taskRoutes)
-    .route("/", taskRoutes)
     .route("/", activityRoutes)
+    .route("/", timelineRoutes)
     .route("/", notificationRoutes)
     .route("/", outboxRoutes)
     .route("/", liveRoutes);
