@@ -25,6 +25,8 @@ const { values } = parseArgs({
     companies: { type: "string" },
     deals: { type: "string" },
     "board-deals": { type: "string" },
+    tasks: { type: "string" },
+    activities: { type: "string" },
     concurrency: { type: "string" },
     duration: { type: "string" },
     seed: { type: "string", default: "42" },
@@ -55,15 +57,18 @@ const scenarios = [
   { key: "form", name: "form post with dedupe", kind: "write", budget: 0.5, probe: "form" },
   { key: "board", name: "board snapshot", kind: "read", budget: 0.6, route: ["get", /\/pipelines\/\{[^}]+\}\/board$/] },
   { key: "deal-move", name: "deal move", kind: "write", budget: 0.4, route: ["post", /\/deals\/\{[^}]+\}\/move$/] },
-  { key: "my-tasks", name: "my tasks", kind: "read", route: ["get", /\/tasks/] },
+  // GET /tasks?assignee_id=me&status=open&limit=50 as the signed-in demo owner (a session token:
+  // "me" is a person, which the benchmark's API key is not).
+  { key: "my-tasks", name: "my tasks", kind: "read", route: ["get", /^\/api\/v1\/tasks$/] },
 ];
 const readKeys = ["get", "list", "deep", "search-name", "search-email"];
 // Scenarios this harness can drive once their route exists; the rest need their request shape written here first.
-const implemented = new Set(["baseline", "get", "list", "deep", "search-name", "search-email", "create", "update", "form", "board", "deal-move"]);
+const implemented = new Set(["baseline", "get", "list", "deep", "search-name", "search-email", "create", "update", "form", "board", "deal-move", "my-tasks"]);
 const budgetOf = (scenario) => scenario.budget ?? budgets[scenario.kind];
 
 if (values.help) {
-  console.log(`npm run bench -- [--scenario KEY[,KEY]] [--contacts N] [--companies N] [--concurrency N] [--duration S]
+  console.log(`npm run bench -- [--scenario KEY[,KEY]] [--contacts N] [--companies N] [--deals N] [--board-deals N] [--tasks N]
+                     [--activities N] [--concurrency N] [--duration S]
                      [--seed N] [--compare FILE] [--scale] [--smoke] [--keep]
 scenarios: ${scenarios.map((s) => s.key).join(", ")}`);
   process.exit(0);
@@ -85,6 +90,8 @@ const config = {
   companies: number("companies", smoke ? 100 : 5_000, { min: 1, max: 200_000 }),
   deals: number("deals", smoke ? 2_000 : 20_000, { min: 0, max: 2_000_000 }),
   boardDeals: number("board-deals", smoke ? 200 : 2_000, { min: 0, max: 2_000_000 }),
+  tasks: number("tasks", smoke ? 2_000 : 100_000, { min: 0, max: 5_000_000 }),
+  activities: number("activities", smoke ? 1_000 : 50_000, { min: 0, max: 5_000_000 }),
   concurrency: number("concurrency", smoke ? 2 : 10, { max: 200 }),
   duration: number("duration", smoke ? 2 : 10, { max: 600 }),
   seed: number("seed", 42, { min: 0, max: 2 ** 31 }),
@@ -132,7 +139,7 @@ function fold(text) {
 }
 
 /** Real ids, names, emails and a deep cursor, fetched through the API before the timed runs. */
-async function fixtures(origin, token, active) {
+async function fixtures(origin, token, active, state) {
   const ids = [];
   const names = new Set();
   const emails = new Set();
@@ -179,7 +186,28 @@ async function fixtures(origin, token, active) {
     const bytes = JSON.stringify(snapshot).length;
     board = { pipelineId: pipeline.id, openStages, openDeals, allDeals, bytes };
   }
-  return { ids, names: [...names].slice(0, 50), emails: [...emails].slice(0, 200), people, deepCursor, depth, board };
+  // "My tasks" of the demo owner: a session of their own (access tokens live 15 minutes, so
+  // measure() renews it before a slice when it is 10 minutes old), and one page read up front so
+  // that a route that answers with an error fails here, with its message, not as a column of errors.
+  let myTasks = null;
+  if (active.has("my-tasks")) {
+    myTasks = { email: state.email, password: state.password, token: null, at: 0, open: 0 };
+    await renewSession(origin, myTasks);
+    const { json } = await call(origin, "GET", myTasksPath, { token: myTasks.token });
+    if (!Array.isArray(json?.data)) throw new Error(`GET ${myTasksPath} answered without a data array`);
+    myTasks.firstPage = json.data.length;
+    myTasks.hasMore = Boolean(json.next_cursor);
+  }
+  return { ids, names: [...names].slice(0, 50), emails: [...emails].slice(0, 200), people, deepCursor, depth, board, myTasks };
+}
+
+const myTasksPath = "/api/v1/tasks?assignee_id=me&status=open&limit=50";
+
+/** Signs in (again) as the demo owner and keeps the access token and when it was issued. */
+async function renewSession(origin, session) {
+  const { json } = await call(origin, "POST", "/api/v1/auth/login", { body: { email: session.email, password: session.password } });
+  session.token = json.access_token;
+  session.at = Date.now();
 }
 
 // ---- scenarios as autocannon request lists ------------------------------------------------------
@@ -282,6 +310,10 @@ function requestsFor(key, fx, counters, runId) {
     }
     case "board":
       return [{ method: "GET", path: `/api/v1/pipelines/${fx.board.pipelineId}/board` }];
+    case "my-tasks": {
+      const authorization = `Bearer ${fx.myTasks.token}`;
+      return [{ method: "GET", setupRequest: (req) => ({ ...req, path: myTasksPath, headers: { ...req.headers, authorization } }) }];
+    }
     case "deal-move": {
       // Each connection takes its own pool of open deals (first request), moves the next deal of
       // its pool to the next open stage (end of column) with the version it last saw, and keeps
@@ -383,6 +415,7 @@ function mergeCodes(list) {
 
 async function measure(origin, token, key, fx, runId, seconds) {
   const counters = { conflicts: 0, refetches: 0 };
+  if (key === "my-tasks" && Date.now() - fx.myTasks.at > 10 * 60_000) await renewSession(origin, fx.myTasks);
   const result = await runLoad(origin, token, requestsFor(key, fx, counters, runId), { duration: seconds, connections: config.concurrency });
   const non2xx = result.non2xx ?? 0;
   return {
@@ -414,12 +447,13 @@ function routeExists(ops, scenario) {
   return ops.some(([m, p]) => m === method && pattern.test(p));
 }
 
-async function environment(contacts, companies, body, { deals = 0, boardDeals = 0 } = {}) {
+async function environment(contacts, companies, body, { deals = 0, boardDeals = 0, tasks = 0, activities = 0 } = {}) {
   const t0 = performance.now();
   console.log(
-    `\nSeeding ${contacts.toLocaleString("en")} contacts, ${companies.toLocaleString("en")} companies and ${deals.toLocaleString("en")} deals (${Math.min(boardDeals, deals).toLocaleString("en")} open on the Sales board) into a fresh temp state…`,
+    `\nSeeding ${contacts.toLocaleString("en")} contacts, ${companies.toLocaleString("en")} companies, ${deals.toLocaleString("en")} deals (${Math.min(boardDeals, deals).toLocaleString("en")} open on the Sales board), ` +
+      `${tasks.toLocaleString("en")} tasks and ${activities.toLocaleString("en")} activities into a fresh temp state…`,
   );
-  const state = await seededState({ contacts, companies, deals, boardDeals, seed: config.seed, log: (line) => console.log(line) });
+  const state = await seededState({ contacts, companies, deals, boardDeals, tasks, activities, seed: config.seed, log: (line) => console.log(line) });
   console.log(`  seeded in ${state.seconds.toFixed(1)} s (${state.dir}); not seeded: ${state.notSeeded.join("; ")}`);
   let server = null;
   try {
@@ -454,7 +488,7 @@ async function runScenarios(server, token, keys, label, state) {
     else if (!implemented.has(scenario.key)) rows.push({ key: scenario.key, scenario: scenario.name, kind: scenario.kind, budget: budgetOf(scenario), status: "missing", note: "route exists, but the bench does not drive it yet (no deals, tasks or forms seeded)" });
     else active.add(scenario.key);
   }
-  const fx = await fixtures(server.origin, token, active);
+  const fx = await fixtures(server.origin, token, active, state);
   if (active.has("deep") && !fx.deepCursor) {
     active.delete("deep");
     rows.push({ key: "deep", scenario: "list, page ~200 deep", kind: "read", status: "missing", note: "not enough contacts for a second page" });
@@ -544,6 +578,9 @@ async function runScenarios(server, token, keys, label, state) {
         ? {
             note: `${config.concurrency} connections each move their own ${fx.movePools[0]?.deals.length ?? 0} open deals round the ${fx.board.openStages.length} open stages; 409 deal_changed: ${result.conflicts} (a move in flight when a slice ended; its current.version was reused), re-reads: ${result.refetches}`,
           }
+        : {}),
+      ...(scenario.key === "my-tasks"
+        ? { note: `signed in as the demo owner (session token); first page ${fx.myTasks.firstPage} open tasks${fx.myTasks.hasMore ? ", more behind next_cursor" : ""}, of ${config.tasks.toLocaleString("en")} tasks over 6 members` }
         : {}),
       ...(scenario.key === "board" ? { note: `${fx.board.allDeals.toLocaleString("en")} deals on the board (${fx.board.openDeals.length.toLocaleString("en")} open, the rest in Won/Lost), ${(fx.board.bytes / 1024).toFixed(0)} KiB of JSON per snapshot` } : {}),
       ...(scenario.key === "form"
@@ -683,9 +720,10 @@ try {
     if (bySize.some(({ rows }) => rows.some((r) => r.status === "ran" && r.errors > 0))) exitCode = 1;
   } else {
     const keys = chosen.length ? [...new Set(["baseline", ...chosen])] : scenarios.map((s) => s.key);
-    const rows = await environment(config.contacts, config.companies, (server, token, state) => runScenarios(server, token, keys, "", state), { deals: config.deals, boardDeals: config.boardDeals });
+    const rows = await environment(config.contacts, config.companies, (server, token, state) => runScenarios(server, token, keys, "", state), { deals: config.deals, boardDeals: config.boardDeals, tasks: config.tasks, activities: config.activities });
     console.log(
-      `\nRapport benchmark — ${config.contacts.toLocaleString("en")} contacts, ${config.companies.toLocaleString("en")} companies, ${config.deals.toLocaleString("en")} deals (${Math.min(config.boardDeals, config.deals).toLocaleString("en")} open on the board); ` +
+      `\nRapport benchmark — ${config.contacts.toLocaleString("en")} contacts, ${config.companies.toLocaleString("en")} companies, ${config.deals.toLocaleString("en")} deals (${Math.min(config.boardDeals, config.deals).toLocaleString("en")} open on the board), ` +
+        `${config.tasks.toLocaleString("en")} tasks, ${config.activities.toLocaleString("en")} activities; ` +
         `${config.concurrency} connections; each scenario ${config.rounds} × ${Math.max(1, Math.round(config.duration / config.rounds))} s slices alternating with the baseline; ` +
         `wrangler dev on 127.0.0.1; ${machine().cpus} CPUs, Node ${process.version}\n`,
     );

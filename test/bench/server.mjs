@@ -44,12 +44,12 @@ export function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A new temp state folder with the migrations applied and the demo data seeded. */
-export async function seededState({ contacts, companies, deals = 0, boardDeals = 0, seed, log }) {
+export async function seededState({ contacts, companies, deals = 0, boardDeals = 0, tasks = 0, activities = 0, seed, log }) {
   const dir = mkdtempSync(join(tmpdir(), "rapport-bench-"));
   applyMigrations(dir, { quiet: true });
   const dbFile = findD1File(dir);
   const { seedDatabase } = await loadSeeder();
-  const result = await seedDatabase({ dbFile, contacts, companies, deals, boardDeals, seed, now: Date.UTC(2026, 10, 22), log });
+  const result = await seedDatabase({ dbFile, contacts, companies, deals, boardDeals, tasks, activities, seed, now: Date.UTC(2026, 10, 22), log });
   return { dir, dbFile, ...result };
 }
 

@@ -1,4 +1,5 @@
-// `npm run seed -- --contacts 100000 --companies 5000 --deals 20000 --board-deals 2000 --seed 42 [--persist-to DIR] [--email E] [--password P] [--now ISO]`
+// `npm run seed -- --contacts 100000 --companies 5000 --deals 20000 --board-deals 2000 --tasks 100000 --activities 50000 --seed 42
+//    [--persist-to DIR] [--email E] [--password P] [--now ISO]`
 // Fills a local D1 database with realistic, deterministic demo data and prints how to sign in.
 // Stop `npm start` / `wrangler dev` on the same state folder first: the seed writes the SQLite
 // file directly, and a running server would not see (or could clobber) the change.
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     companies: { type: "string", default: "5000" },
     deals: { type: "string", default: "20000" },
     "board-deals": { type: "string", default: "2000" },
+    tasks: { type: "string", default: "100000" },
+    activities: { type: "string", default: "50000" },
     seed: { type: "string", default: "42" },
     "persist-to": { type: "string" },
     email: { type: "string" },
@@ -21,12 +24,15 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run seed -- [--contacts N] [--companies N] [--deals N] [--board-deals N] [--seed N] [--persist-to DIR] [--email E] [--password P] [--now ISO-DATE]
+  console.log(`npm run seed -- [--contacts N] [--companies N] [--deals N] [--board-deals N] [--tasks N] [--activities N] [--seed N]
+                 [--persist-to DIR] [--email E] [--password P] [--now ISO-DATE]
 
 Fills the local D1 database (default: ${defaultPersist}, the one \`npm start\` uses) with
 deterministic demo data (deals in a "Sales" and a "Renewals" pipeline, exactly --board-deals of
-them open on the Sales board; one lead-capture form): the same --seed and --now give the same rows. --now defaults to today
-00:00 UTC; records are created over the three years before it. Stop the dev server first.`);
+them open on the Sales board; one lead-capture form; tasks of every member, overdue, due today,
+upcoming and done, with their reminders; activities on contacts and deals): the same --seed and
+--now give the same rows. --now defaults to today 00:00 UTC; records are created over the three
+years before it, open tasks fall due around it. Stop the dev server first.`);
   process.exit(0);
 }
 
@@ -44,6 +50,8 @@ const companies = count("companies");
 const seed = count("seed");
 const deals = count("deals");
 const boardDeals = count("board-deals");
+const tasks = count("tasks");
+const activities = count("activities");
 if (boardDeals > deals) {
   console.error("--board-deals cannot exceed --deals");
   process.exit(2);
@@ -67,9 +75,9 @@ const t0 = performance.now();
 applyMigrations(persistTo, { quiet: true });
 const dbFile = findD1File(persistTo ?? defaultPersist);
 const { seedDatabase } = await loadSeeder();
-console.log(`Seeding ${dbFile}\n  ${contacts.toLocaleString("en")} contacts, ${companies.toLocaleString("en")} companies, ${deals.toLocaleString("en")} deals (${boardDeals.toLocaleString("en")} open on the Sales board), seed ${seed}`);
+console.log(`Seeding ${dbFile}\n  ${contacts.toLocaleString("en")} contacts, ${companies.toLocaleString("en")} companies, ${deals.toLocaleString("en")} deals (${boardDeals.toLocaleString("en")} open on the Sales board), ${tasks.toLocaleString("en")} tasks, ${activities.toLocaleString("en")} activities, seed ${seed}`);
 try {
-  const result = await seedDatabase({ dbFile, contacts, companies, deals, boardDeals, seed, now, email: values.email, password: values.password, log: (line) => console.log(line) });
+  const result = await seedDatabase({ dbFile, contacts, companies, deals, boardDeals, tasks, activities, seed, now, email: values.email, password: values.password, log: (line) => console.log(line) });
   const total = (performance.now() - t0) / 1000;
   console.log(`
 Done in ${total.toFixed(1)} s (data ${result.seconds.toFixed(1)} s).

@@ -39,6 +39,10 @@ export type SeedOptions = {
   deals?: number | undefined;
   /** Exactly this many of them are open deals in the default "Sales" pipeline (the benchmark's board). */
   boardDeals?: number | undefined;
+  /** Tasks (default 0): spread over the members; overdue, due today, upcoming, done and cancelled. */
+  tasks?: number | undefined;
+  /** Logged activities (default 0): calls, emails, meetings, notes, messages on contacts and deals. */
+  activities?: number | undefined;
   seed: number;
   email?: string | undefined;
   password?: string | undefined;
@@ -280,9 +284,13 @@ type Member = { userId: string; email: string; name: string; role: "owner" | "ad
 
 type CompanyRecord = { id: string; name: string; domain: string | null; market: Market; city: City; createdAt: number };
 
+type ContactRecord = { id: string; name: string; companyId: string | null; companyName: string | null; ownerId: string; createdAt: number };
+
 // ---- deals ------------------------------------------------------------------------------------
 
 type StageRecord = { id: string; pipelineId: string; kind: "open" | "won" | "lost" };
+
+type DealRecord = { id: string; title: string; contactId: string; companyId: string | null; ownerId: string; kind: "open" | "won" | "lost"; createdAt: number };
 
 // The second pipeline: renewals of existing customers.
 const renewalStageSpecs = [
@@ -325,14 +333,15 @@ function seedDeals(input: {
   board: number;
   salesStages: StageRecord[];
   renewalStages: StageRecord[];
-  contacts: { id: string; companyId: string | null; createdAt: number }[];
+  contacts: ContactRecord[];
   members: Member[];
   start: number;
   end: number;
   bump: (table: string, n?: number) => void;
-}) {
+}): DealRecord[] {
   const { db, rng, idRng, workspaceId, total, salesStages, renewalStages, contacts, members, start, end, bump } = input;
-  if (total === 0) return;
+  const out: DealRecord[] = [];
+  if (total === 0) return out;
   if (contacts.length === 0) throw new Error("deals need contacts: seed at least one contact");
   const board = Math.min(input.board, total);
   const salesOpen = salesStages.filter((s) => s.kind === "open");
@@ -398,9 +407,242 @@ function seedDeals(input: {
         createdAt,
       );
       insertHistory.run(seededId(idRng, "stageChange", createdAt), workspaceId, id, stage.id, owner.userId, createdAt);
+      out.push({ id, title, contactId: contact.id, companyId, ownerId: owner.userId, kind: stage.kind, createdAt });
     }
     bump("deals", count);
     bump("deal_stage_history", count);
+  }
+  return out;
+}
+
+// ---- tasks and activities ---------------------------------------------------------------------
+
+const minute = 60_000;
+const hour = 60 * minute;
+
+const contactTaskTitles = [
+  (who: string) => `Call ${who}`,
+  (who: string) => `Follow up with ${who}`,
+  (who: string) => `Send the offer to ${who}`,
+  (who: string) => `Book a demo with ${who}`,
+  (who: string) => `Ask ${who} for a referral`,
+  (who: string) => `Confirm the meeting with ${who}`,
+];
+const dealTaskTitles = [
+  (deal: string) => `Prepare the proposal: ${deal}`,
+  (deal: string) => `Send the contract: ${deal}`,
+  (deal: string) => `Chase the signature: ${deal}`,
+  (deal: string) => `Check the budget: ${deal}`,
+];
+const ownTaskTitles = ["Update the pipeline forecast", "Clean up duplicate contacts", "Plan next week's calls", "Write the monthly report", "Review open offers"];
+const taskDescriptions = ["They asked for a call after lunch.", "Use the new price list.", "Mention the annual discount.", "Bring the case study.", "Check the last email first."];
+
+// Reminder offsets in minutes before the due time, as people pick them (the API's default is [0]).
+const offsetChoices: readonly (readonly [number[], number])[] = [
+  [[0], 55],
+  [[15], 10],
+  [[0, 15], 10],
+  [[60], 5],
+  [[0, 1440], 10],
+  [[30, 1440], 5],
+  [[], 5],
+];
+
+/** A due time on the hour or half hour between 08:00 and 18:00 UTC of the day that contains `dayStart`. */
+function workingTime(rng: Rng, dayStart: number): number {
+  return dayStart + 8 * hour + rng.int(21) * 30 * minute;
+}
+
+// Rows as the task service writes them (workers/tasks): reminder rows for open tasks with a due
+// time, one per offset at due_at − offset. A reminder whose time has passed before `end` has fired
+// already (enqueued_at set, as the per-minute scan leaves it); the rest are pending, so the scan's
+// partial index holds only the future. Done and cancelled tasks keep only the reminders that fired
+// before they were closed (their pending rows were deleted). Recurring tasks are open ones only.
+function seedTasks(input: {
+  db: DatabaseSync;
+  rng: Rng;
+  idRng: Rng;
+  workspaceId: string;
+  total: number;
+  contacts: ContactRecord[];
+  deals: DealRecord[];
+  members: Member[];
+  end: number;
+  bump: (table: string, n?: number) => void;
+}) {
+  const { db, rng, idRng, workspaceId, total, contacts, deals, members, end, bump } = input;
+  if (total === 0) return;
+  const insertTask = db.prepare(
+    `INSERT INTO tasks (id, workspace_id, title, description, due_at, reminder_offsets, assignee_id, priority, contact_id, company_id, deal_id,
+      status, recurrence, previous_id, completed_at, created_by, updated_by, created_at, updated_at, version, deleted_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL)`,
+  );
+  const insertReminder = db.prepare("INSERT INTO task_reminders (id, workspace_id, task_id, fire_at, enqueued_at) VALUES (?, ?, ?, ?, ?)");
+  const today = Math.floor(end / day) * day;
+  const openDeals = deals.filter((d) => d.kind === "open");
+  for (let i = 0; i < total; i++) {
+    const status = rng.weighted([
+      ["open", 40],
+      ["done", 52],
+      ["cancelled", 8],
+    ] as const);
+    // Open: a quarter overdue (up to 30 days), a tenth today, most upcoming (up to 60 days), some undated.
+    // Closed: due over the last year.
+    let dueAt: number | null;
+    if (status === "open") {
+      const when = rng.weighted([
+        ["overdue", 25],
+        ["today", 10],
+        ["upcoming", 55],
+        ["none", 10],
+      ] as const);
+      dueAt =
+        when === "none" ? null : when === "today" ? workingTime(rng, today) : when === "overdue" ? workingTime(rng, today - (1 + rng.int(30)) * day) : workingTime(rng, today + (1 + rng.int(60)) * day);
+    } else dueAt = workingTime(rng, today - (1 + rng.int(365)) * day);
+    const assignee = rng.pick(members);
+    // Related record: a contact (owned by the assignee mostly), a deal, or nothing (own work).
+    const kind = rng.weighted([
+      ["contact", 60],
+      ["deal", deals.length > 0 ? 25 : 0],
+      ["none", 15],
+    ] as const);
+    let contactId: string | null = null;
+    let companyId: string | null = null;
+    let dealId: string | null = null;
+    let title: string;
+    if (kind === "contact" && contacts.length > 0) {
+      const contact = contacts[rng.int(contacts.length)]!;
+      contactId = contact.id;
+      companyId = contact.companyId;
+      title = rng.pick(contactTaskTitles)(contact.name);
+    } else if (kind === "deal") {
+      const pool = status === "open" && openDeals.length > 0 ? openDeals : deals;
+      const deal = pool[rng.int(pool.length)]!;
+      dealId = deal.id;
+      contactId = rng.chance(0.5) ? deal.contactId : null;
+      companyId = deal.companyId;
+      title = rng.pick(dealTaskTitles)(deal.title);
+    } else title = rng.pick(ownTaskTitles);
+    const offsets = dueAt === null ? [0] : rng.weighted(offsetChoices);
+    // Created one to fourteen days before it was due (undated ones: in the last month), never after `end`.
+    const createdAt = Math.min(end - rng.int(hour), dueAt === null ? end - rng.int(30 * day) : dueAt - (1 + rng.int(14)) * day + rng.int(day));
+    const completedAt = status === "open" || dueAt === null ? null : Math.min(end - rng.int(hour), Math.max(createdAt + minute, dueAt + (rng.int(5 * day) - 2 * day)));
+    const updatedAt = completedAt ?? createdAt;
+    const creator = rng.chance(0.8) ? assignee : rng.pick(members);
+    const recurrence = status === "open" && rng.chance(0.05) ? rng.weighted([["daily", 1], ["weekly", 3], ["monthly", 1]] as const) : "none";
+    const id = seededId(idRng, "task", createdAt);
+    insertTask.run(
+      id,
+      workspaceId,
+      title,
+      rng.chance(0.3) ? rng.pick(taskDescriptions) : null,
+      dueAt,
+      JSON.stringify(offsets),
+      assignee.userId,
+      rng.weighted([["low", 20], ["normal", 60], ["high", 20]] as const),
+      contactId,
+      companyId,
+      dealId,
+      status,
+      recurrence,
+      completedAt,
+      creator.userId,
+      status === "open" ? creator.userId : assignee.userId,
+      createdAt,
+      updatedAt,
+      status === "open" ? 1 : 2,
+    );
+    bump("tasks");
+    if (dueAt === null) continue;
+    for (const offset of offsets) {
+      const fireAt = dueAt - offset * minute;
+      const closedBefore = completedAt !== null && fireAt > completedAt;
+      if (closedBefore) continue;
+      insertReminder.run(seededId(idRng, "reminder", createdAt), workspaceId, id, fireAt, fireAt <= end ? fireAt : null);
+      bump("task_reminders");
+    }
+  }
+}
+
+const activityOutcomes = ["connected", "left voicemail", "no answer", "call back later"];
+const meetingSubjects = ["Discovery call", "Product demo", "Pricing discussion", "Quarterly review", "Onboarding kick-off"];
+const emailSubjects = ["Re: your question", "Offer", "Follow-up after our call", "Meeting notes", "Contract draft", "Invoice"];
+const noteBodies = ["Decision expected next month.", "Prefers email over calls.", "Budget approved for Q1.", "Asked about integrations.", "Works part-time on Fridays."];
+const messageBodies = ["Thanks, got it!", "Can we move to Thursday?", "Sending the details now.", "Please call me back.", "Looks good to me."];
+
+// Rows as the activity service writes them (workers/activities), with last_activity_at on the
+// linked contact, company and deal set to the newest activity, as the service keeps it. Each
+// activity happened after its contact (or deal) was created and before `end`.
+function seedActivities(input: {
+  db: DatabaseSync;
+  rng: Rng;
+  idRng: Rng;
+  workspaceId: string;
+  total: number;
+  contacts: ContactRecord[];
+  deals: DealRecord[];
+  members: Member[];
+  end: number;
+  bump: (table: string, n?: number) => void;
+}) {
+  const { db, rng, idRng, workspaceId, total, contacts, deals, members, end, bump } = input;
+  if (total === 0 || contacts.length === 0) return;
+  const insert = db.prepare(
+    `INSERT INTO activities (id, workspace_id, type, direction, subject, body, occurred_at, duration_seconds, outcome, contact_id, company_id, deal_id,
+      author_id, created_at, updated_at, version, deleted_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL)`,
+  );
+  // A deal's contact may be newer than the deal (the deal seed picks any contact): an activity on
+  // the deal happens after both were created.
+  const contactCreated = new Map(contacts.map((c) => [c.id, c.createdAt]));
+  const latest = { contacts: new Map<string, number>(), companies: new Map<string, number>(), deals: new Map<string, number>() };
+  const touch = (map: Map<string, number>, id: string | null, at: number) => {
+    if (id !== null && (map.get(id) ?? 0) < at) map.set(id, at);
+  };
+  for (let i = 0; i < total; i++) {
+    let contactId: string;
+    let companyId: string | null;
+    let dealId: string | null = null;
+    let since: number;
+    let author: string;
+    if (deals.length > 0 && rng.chance(0.3)) {
+      const deal = deals[rng.int(deals.length)]!;
+      dealId = deal.id;
+      contactId = deal.contactId;
+      companyId = deal.companyId;
+      since = Math.max(deal.createdAt, contactCreated.get(deal.contactId) ?? deal.createdAt);
+      author = deal.ownerId;
+    } else {
+      const contact = contacts[rng.int(contacts.length)]!;
+      contactId = contact.id;
+      companyId = contact.companyId;
+      since = contact.createdAt;
+      author = rng.chance(0.8) ? contact.ownerId : rng.pick(members).userId;
+    }
+    // Recent activity is denser: the square of a uniform draw leans towards `end`.
+    const u = rng.next();
+    const occurredAt = Math.max(since, Math.floor(end - (1 - u) * (1 - u) * (end - since)) - rng.int(hour));
+    const type = rng.weighted([
+      ["email", 35],
+      ["call", 25],
+      ["meeting", 10],
+      ["note", 20],
+      ["message", 10],
+    ] as const);
+    const direction = type === "note" ? null : rng.chance(0.45) ? "inbound" : "outbound";
+    const subject = type === "email" ? rng.pick(emailSubjects) : type === "meeting" ? rng.pick(meetingSubjects) : null;
+    const body = type === "note" ? rng.pick(noteBodies) : type === "message" ? rng.pick(messageBodies) : rng.chance(0.3) ? rng.pick(noteBodies) : null;
+    const duration = type === "call" ? 30 + rng.int(1200) : type === "meeting" ? (2 + rng.int(6)) * 15 * 60 : null;
+    const outcome = type === "call" ? rng.pick(activityOutcomes) : null;
+    insert.run(seededId(idRng, "activity", occurredAt), workspaceId, type, direction, subject, body, occurredAt, duration, outcome, contactId, companyId, dealId, author, occurredAt, occurredAt);
+    touch(latest.contacts, contactId, occurredAt);
+    touch(latest.companies, companyId, occurredAt);
+    touch(latest.deals, dealId, occurredAt);
+  }
+  bump("activities", total);
+  for (const [table, map] of Object.entries(latest)) {
+    const update = db.prepare(`UPDATE ${table} SET last_activity_at = ? WHERE id = ?`);
+    for (const [id, at] of map) update.run(at, id);
   }
 }
 
@@ -471,7 +713,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   // and a unique index still refuses duplicates when it is rebuilt (the transaction then rolls back).
   const indexes = db
     .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_emails', 'contact_phones', 'contact_tags', 'consent_records', 'companies', 'deals', 'deal_stage_history')",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('contacts', 'contact_emails', 'contact_phones', 'contact_tags', 'consent_records', 'companies', 'deals', 'deal_stage_history', 'tasks', 'task_reminders', 'activities')",
     )
     .all() as { name: string; sql: string }[];
   try {
@@ -592,7 +834,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     const insertFts = db.prepare("INSERT INTO contacts_fts (rowid, ws, name, email, phone, company) VALUES (?, ?, ?, ?, ?, ?)");
 
     const emails = new Set<string>();
-    const contactRefs: { id: string; companyId: string | null; createdAt: number }[] = [];
+    const contactRefs: ContactRecord[] = [];
     const contactStep = (end - start) / Math.max(1, options.contacts);
     const progressEvery = Math.max(50_000, Math.ceil(options.contacts / 10));
     for (let i = 0; i < options.contacts; i++) {
@@ -728,7 +970,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       }
       const doc = searchDocument({ workspaceId, firstName, lastName, emails: contactEmails, phones: national, companyName: company?.name ?? null });
       insertFts.run(searchRowid, doc.ws, doc.name, doc.email, doc.phone, doc.company);
-      contactRefs.push({ id, companyId: company?.id ?? null, createdAt });
+      contactRefs.push({ id, name: `${firstName} ${lastName}`, companyId: company?.id ?? null, companyName: company?.name ?? null, ownerId: owner.userId, createdAt });
       bump("contacts");
       bump("contact_emails", contactEmails.length);
       bump("contact_phones", phones.length);
@@ -757,7 +999,7 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       start,
     );
     bump("exchange_rates");
-    seedDeals({
+    const dealRefs = seedDeals({
       db,
       rng: prng((options.seed * 7919 + 17) >>> 0),
       idRng,
@@ -795,6 +1037,11 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     );
     bump("forms");
     formKeyOut = formKey;
+    // After the form, so that the ids and the form key drawn before stay what they were for a seed.
+    seedTasks({ db, rng: prng((options.seed * 104_729 + 31) >>> 0), idRng, workspaceId, total: options.tasks ?? 0, contacts: contactRefs, deals: dealRefs, members, end, bump });
+    log(`  ${(options.tasks ?? 0).toLocaleString("en")} tasks (${(counts.task_reminders ?? 0).toLocaleString("en")} reminder rows)`);
+    seedActivities({ db, rng: prng((options.seed * 15_485_863 + 7) >>> 0), idRng, workspaceId, total: options.activities ?? 0, contacts: contactRefs, deals: dealRefs, members, end, bump });
+    log(`  ${(counts.activities ?? 0).toLocaleString("en")} activities`);
     const indexStarted = performance.now();
     for (const index of indexes) db.exec(index.sql);
     log(`  ${indexes.length} indexes rebuilt in ${((performance.now() - indexStarted) / 1000).toFixed(1)} s`);
@@ -807,11 +1054,10 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     throw error;
   }
   db.exec("PRAGMA optimize");
-  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
   db.close();
-  const notSeeded = ["tasks"].map((table) =>
-    tables.has(table) ? `${table}: the table exists, but the seed does not fill it yet` : `${table}: not seeded, the table does not exist yet`,
-  );
+  // Nothing has fired yet: reminders due after `now` are pending in task_reminders, and the cron
+  // ticker of `npm start` turns them into notifications and outbox emails when they fall due.
+  const notSeeded = ["notifications and email_outbox (nothing has fired yet)"];
   return {
     email,
     password,
