@@ -137,6 +137,11 @@ function dealsOf(workspaceId: string, subject: TimelineSubject): SQL {
     UNION SELECT deal_id FROM deal_contacts WHERE workspace_id = ${workspaceId} AND contact_id = ${subject.id})`;
 }
 
+// The unary plus keeps SQLite off deal_stage_history_at_idx (the whole workspace's history in
+// time order, filtered row by row): the few rows of the subject's deals come from
+// deal_stage_history_deal_idx and are sorted, however much history the rest of the workspace has.
+const unindexedAt = sql`+${dealStageHistory.at}`;
+
 async function stageChangeEntries(db: Database, workspaceId: string, subject: TimelineSubject, cursor: TimelineKey | null, limit: number): Promise<Entry[]> {
   const rows = await db
     .select({ change: dealStageHistory, dealTitle: deals.title, fromName: fromStages.name, toName: toStages.name, actor: actorName })
@@ -146,8 +151,8 @@ async function stageChangeEntries(db: Database, workspaceId: string, subject: Ti
     .leftJoin(toStages, eq(toStages.id, dealStageHistory.toStageId))
     .leftJoin(users, eq(users.id, dealStageHistory.actorId))
     .leftJoin(apiKeys, eq(apiKeys.id, dealStageHistory.actorId))
-    .where(and(eq(dealStageHistory.workspaceId, workspaceId), dealsOf(workspaceId, subject), ...olderThan(dealStageHistory.at, dealStageHistory.id, cursor)))
-    .orderBy(desc(dealStageHistory.at), desc(dealStageHistory.id))
+    .where(and(eq(dealStageHistory.workspaceId, workspaceId), dealsOf(workspaceId, subject), ...olderThan(unindexedAt, dealStageHistory.id, cursor)))
+    .orderBy(desc(unindexedAt), desc(dealStageHistory.id))
     .limit(limit + 1);
   return rows.map(({ change, dealTitle, fromName, toName, actor }) => ({
     at: change.at,
