@@ -14,8 +14,8 @@ import { cronsFromWranglerToml, startMinuteTicker } from "./local-cron.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
 
-function option(name) {
-  const at = args.indexOf(`--${name}`);
+function option(name, short) {
+  const at = args.findIndex((arg) => arg === `--${name}` || (short !== undefined && arg === `-${short}`));
   if (at >= 0) return args[at + 1];
   return args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
@@ -25,7 +25,7 @@ const port = option("port") ?? "8787";
 const ip = option("ip");
 const host = !ip || ip === "0.0.0.0" || ip === "*" ? "localhost" : ip === "::" ? "localhost" : ip.includes(":") ? `[${ip}]` : ip;
 const origin = `http://${host}:${port}`;
-const configFile = option("config") ?? option("c") ?? `${root}wrangler.toml`;
+const configFile = option("config", "c") ?? `${root}wrangler.toml`;
 const readCrons = () => cronsFromWranglerToml(readFileSync(configFile, "utf8"));
 const say = (line) => console.log(`[local cron] ${line}`);
 
