@@ -317,6 +317,8 @@ describe("repeating tasks", () => {
     expect(next).toHaveLength(1);
     // 31 January → 28 February, 16:00 CET.
     expect(next[0]?.due_at).toBe(Date.parse("2025-02-28T15:00:00Z"));
+    // The repeats found the task already done and wrote nothing: one completion, one version.
+    expect(field((await call("GET", `/api/v1/tasks/${task.id}`, { token: owner.token })).json, "version")).toBe(2);
 
     // With If-Match, the racers that lost get 412; still one follow-up.
     const again = await createTask(owner, { title: "Daily", due_at: "2025-02-01T09:00:00+01:00", recurrence: "daily" });

@@ -16,6 +16,7 @@ const TaskId = idParam("tsk", "01jd0000000000000000000000");
 
 /** Live events and the assignee's notification, all after the write committed. */
 function announceWrite(c: Context<AppEnv>, type: "task.created" | "task.updated", write: TaskWrite, now: number) {
+  if (!write.changed) return;
   announce(c, type, write.task.id, { title: write.task.title, status: write.task.status, version: write.task.version });
   if (write.next) announce(c, "task.created", write.next.id, { title: write.next.title, status: write.next.status, version: write.next.version, previous_id: write.task.id });
   if (write.assignedTo) {

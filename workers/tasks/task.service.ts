@@ -27,6 +27,8 @@ export type TaskWrite = {
   next: Task | null;
   /** Set when the task was handed to someone other than the person who acted. */
   assignedTo: string | null;
+  /** False for a PATCH that changed nothing (nothing to announce). */
+  changed: boolean;
 };
 
 export function toTask(row: TaskRow, assigneeName: string | null): Task {
@@ -275,7 +277,7 @@ export async function createTask(ctx: ServiceContext, input: TaskCreateInput): P
     ...reminderInserts(ctx, row, []),
     auditInsert(ctx, { action: "task.created", entityType: "task", entityId: row.id, before: null, after: snapshot(row) }),
   ]);
-  return { task: toTask(row, name), next: null, assignedTo: assigneeId !== null && assigneeId !== ctx.actor.id ? assigneeId : null };
+  return { task: toTask(row, name), next: null, assignedTo: assigneeId !== null && assigneeId !== ctx.actor.id ? assigneeId : null, changed: true };
 }
 
 /** Whose clock a repeating task follows: its assignee's, or the workspace's when nobody has it. */
@@ -346,7 +348,7 @@ async function applyUpdate(ctx: ServiceContext, id: string, patch: TaskPatchInpu
   };
 
   // Nothing to change (a repeated PATCH): answer with the task as it is, write nothing.
-  if (JSON.stringify(snapshot(next)) === JSON.stringify(snapshot(current))) return { task: toTask(current, currentName), next: null, assignedTo: null };
+  if (JSON.stringify(snapshot(next)) === JSON.stringify(snapshot(current))) return { task: toTask(current, currentName), next: null, assignedTo: null, changed: false };
 
   const remindersChange =
     next.dueAt !== current.dueAt || next.reminderOffsets !== current.reminderOffsets || next.status !== current.status || next.assigneeId !== current.assigneeId;
@@ -371,7 +373,7 @@ async function applyUpdate(ctx: ServiceContext, id: string, patch: TaskPatchInpu
     throw error;
   });
   const assignedTo = next.assigneeId !== null && next.assigneeId !== current.assigneeId && next.assigneeId !== ctx.actor.id && next.status === "open" ? next.assigneeId : null;
-  return { task: toTask(next, name), next: successor ? toTask(successor, name) : null, assignedTo };
+  return { task: toTask(next, name), next: successor ? toTask(successor, name) : null, assignedTo, changed: true };
 }
 
 function changesOf(row: TaskRow) {
