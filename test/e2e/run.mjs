@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 import { contactsFlow } from "./contacts.mjs";
 import { pipelineFlow } from "./pipeline.mjs";
 import { formsFlow } from "./forms.mjs";
+import { timelineFlow } from "./timeline.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 // E2E_PORT lets a second checkout run the test beside this one without a port clash.
@@ -118,6 +119,31 @@ async function run(browser) {
     if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) consoleErrors.push(message.text());
   });
   page.on("pageerror", (error) => consoleErrors.push(error.message));
+
+  // E2E_ONLY=timeline (comma-separated flow names) signs up and runs just those flows, so one
+  // screen's test runs alone without the whole suite on a busy machine.
+  const only = (process.env.E2E_ONLY ?? "").split(",").filter(Boolean);
+  if (only.length > 0) {
+    const flows = { contacts: contactsFlow, pipeline: pipelineFlow, forms: formsFlow, timeline: timelineFlow };
+    await step("sign up (E2E_ONLY)", async () => {
+      await page.goto(`${origin}/signup`);
+      await page.getByLabel("Workspace name").fill(owner.workspace);
+      await page.getByLabel("Your name").fill(owner.name);
+      await page.getByLabel("Email").fill(owner.email);
+      await page.getByLabel("Password").fill(owner.password);
+      await page.getByRole("button", { name: "Create workspace" }).click();
+      await page.waitForURL(`${origin}/`);
+    });
+    for (const name of only) {
+      if (!flows[name]) throw new Error(`E2E_ONLY: no flow named ${name}`);
+      await flows[name]({ browser, page, origin, step, assert, screenshot, teammate });
+    }
+    await step("no script errors in the console", async () => {
+      assert(consoleErrors.length === 0, consoleErrors.join("\n"));
+    });
+    await ownerContext.close();
+    return;
+  }
 
   await step("security headers arrive on / and on a deep SPA path", async () => {
     for (const path of ["/", "/settings/team"]) {
@@ -326,6 +352,7 @@ async function run(browser) {
   await contactsFlow({ page, origin, step, assert, screenshot });
   await pipelineFlow({ browser, page, origin, step, assert, screenshot, teammate });
   await formsFlow({ browser, page, origin, step, assert, screenshot, teammate });
+  await timelineFlow({ page, origin, step, assert, screenshot });
 
   await step("the owner's screens fit a phone (390×844) without horizontal scroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });

@@ -35,7 +35,9 @@ export const decodeCommunication: Decoder<Communication> = object({
   activities_considered: number,
 });
 
-// The part of a task the timeline shows; the decoder drops the rest.
+// The part of a task the timeline shows; the decoder drops the rest. The item shapes mirror
+// workers/timeline/timeline.schema.ts; only a subset of Task is read so this file does not depend
+// on the task decoders.
 export type TimelineTask = { id: string; title: string; status: "open" | "done" | "cancelled"; due_at: string | null; assignee_name: string | null; priority: "low" | "normal" | "high" };
 const decodeTask: Decoder<TimelineTask> = object({
   id: string,
@@ -50,16 +52,16 @@ type Base = { id: string; at: string; actor_id: string | null; actor_name: strin
 export type TimelineItem =
   | (Base & { kind: "activity"; activity: Activity })
   | (Base & { kind: "task"; task: TimelineTask })
-  | (Base & { kind: "submission"; form_id: string; form_name: string; status: string })
-  | (Base & { kind: "stage_change"; deal_id: string; deal_title: string; from_stage_id: string | null; from_stage_name: string | null; to_stage_id: string; to_stage_name: string })
+  | (Base & { kind: "submission"; form_id: string; form_name: string | null; status: string })
+  | (Base & { kind: "stage_change"; deal_id: string; deal_title: string; from_stage_id: string | null; from_stage_name: string | null; to_stage_id: string; to_stage_name: string | null })
   | (Base & { kind: "change"; action: string; diff: { before: Record<string, unknown> | null; after: Record<string, unknown> | null } });
 
 const base = { id: string, at: string, actor_id: text, actor_name: text };
 const kinds = {
   activity: object({ ...base, kind: oneOf(["activity"] as const), activity: decodeActivity }),
   task: object({ ...base, kind: oneOf(["task"] as const), task: decodeTask }),
-  submission: object({ ...base, kind: oneOf(["submission"] as const), form_id: string, form_name: string, status: string }),
-  stage_change: object({ ...base, kind: oneOf(["stage_change"] as const), deal_id: string, deal_title: string, from_stage_id: text, from_stage_name: text, to_stage_id: string, to_stage_name: string }),
+  submission: object({ ...base, kind: oneOf(["submission"] as const), form_id: string, form_name: text, status: string }),
+  stage_change: object({ ...base, kind: oneOf(["stage_change"] as const), deal_id: string, deal_title: string, from_stage_id: text, from_stage_name: text, to_stage_id: string, to_stage_name: text }),
   change: object({ ...base, kind: oneOf(["change"] as const), action: string, diff: object({ before: nullable(record), after: nullable(record) }) }),
 } satisfies Record<TimelineKind, Decoder<TimelineItem>>;
 

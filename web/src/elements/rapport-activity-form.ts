@@ -24,7 +24,8 @@ function fieldError(name: string, key: "activity.whenInvalid" | "activity.durati
 /**
  * Logs or edits one activity. Field names are the API's, so a problem+json pointer such as
  * /duration_seconds lands beside its control; the duration is typed in minutes because nobody
- * logs a call in seconds.
+ * logs a call in seconds. The time comes last: it defaults to now and is rarely changed, and a
+ * datetime input swallows Tab stops (one per segment) that would otherwise sit mid-form.
  */
 export class RapportActivityForm extends HTMLElement {
   private options: ActivityFormOptions | null = null;
@@ -58,6 +59,10 @@ export class RapportActivityForm extends HTMLElement {
     const whenId = uid("f-occurred");
     const when = h("input", { id: whenId, name: "occurred_at", type: "datetime-local", required: true });
     when.value = zonedInputValue(editing ? Date.parse(editing.occurred_at) : Date.now(), zone);
+    // The input holds whole minutes; left untouched it must not round the time away (a new
+    // activity then takes the server's "now", an edited one keeps its exact time), or two
+    // activities logged within a minute would tie and lose their order.
+    const initialWhen = when.value;
 
     const durationId = uid("f-duration");
     const duration = h("input", { id: durationId, name: "duration_seconds", type: "text", inputmode: "numeric", autocomplete: "off" });
@@ -78,7 +83,7 @@ export class RapportActivityForm extends HTMLElement {
       "form",
       { class: "activity-form", "aria-labelledby": titleId, "data-testid": editing ? "activity-edit-form" : "activity-form" },
       ht("h3", editing ? "activity.editTitle" : "activity.formTitle", { id: titleId }),
-      h("div", { class: "activity-grid" }, type.row, directionRow, h("div", { class: "wide" }, subject.row), h("div", { class: "wide" }, fieldRow(bodyId, "activity.body", body)), fieldRow(whenId, "activity.occurredAt", when), fieldRow(durationId, "activity.duration", duration), h("div", { class: "wide" }, outcome.row)),
+      h("div", { class: "activity-grid" }, type.row, directionRow, h("div", { class: "wide" }, subject.row), h("div", { class: "wide" }, fieldRow(bodyId, "activity.body", body)), fieldRow(durationId, "activity.duration", duration), outcome.row, fieldRow(whenId, "activity.occurredAt", when)),
       formMessage(),
       h("div", { class: "actions" }, cancel, save),
     );
@@ -95,7 +100,8 @@ export class RapportActivityForm extends HTMLElement {
     onSubmit(form, async () => {
       const chosenType = valueOf(form, "type");
       if (!isActivityType(chosenType)) return;
-      const occurredAt = instantOfZonedInput(valueOf(form, "occurred_at"), zone);
+      const whenText = valueOf(form, "occurred_at");
+      const occurredAt = whenText === initialWhen ? undefined : instantOfZonedInput(whenText, zone);
       if (occurredAt === null) throw fieldError("occurred_at", "activity.whenInvalid");
       const minutesText = valueOf(form, "duration_seconds").trim();
       if (minutesText !== "" && !/^\d{1,5}$/.test(minutesText)) throw fieldError("duration_seconds", "activity.durationInvalid");
@@ -107,7 +113,7 @@ export class RapportActivityForm extends HTMLElement {
         subject: text("subject"),
         // The body keeps its line breaks and inner spacing; only a blank body becomes null.
         body: valueOf(form, "body").trim() === "" ? null : valueOf(form, "body"),
-        occurred_at: occurredAt,
+        ...(occurredAt ? { occurred_at: occurredAt } : {}),
         duration_seconds: minutesText === "" ? null : Number(minutesText) * 60,
         outcome: text("outcome"),
       };

@@ -17,7 +17,7 @@ import { deleteThenOfferUndo } from "../ui/undo";
 import { RapportCommunication } from "./rapport-communication";
 import { RapportConfirm } from "./rapport-confirm";
 import { avatar, stageBadge } from "./rapport-contacts";
-import { RapportTimeline } from "./rapport-timeline";
+import { activityChangedEvent, RapportTimeline } from "./rapport-timeline";
 
 type TextKey = "first_name" | "last_name" | "job_title" | "lead_status" | "source" | "utm_source" | "utm_medium" | "utm_campaign" | "utm_term" | "utm_content" | "city";
 
@@ -294,6 +294,7 @@ export class RapportContact extends HTMLElement {
       this.timeline = new RapportTimeline();
       this.timeline.setAttribute("record-type", "contact");
       this.timeline.setAttribute("record-id", contact.id);
+      this.timeline.addEventListener(activityChangedEvent, () => void this.communication?.load());
     }
     if (!this.communication) {
       this.communication = new RapportCommunication();

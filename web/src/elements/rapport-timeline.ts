@@ -49,6 +49,9 @@ const fieldLabels: Record<string, MessageKey> = {
   stage_id: "deal.stage",
 };
 
+/** Fired (bubbling) after this page logged, edited or deleted an activity, so cards beside it refresh without waiting for the live event. */
+export const activityChangedEvent = "rapport:activity-changed";
+
 const kindLabels: Record<TimelineKind, MessageKey> = {
   activity: "timeline.kind.activity",
   task: "timeline.kind.task",
@@ -191,6 +194,7 @@ export class RapportTimeline extends HTMLElement {
 
   /** Puts a just-saved activity in place at once, then asks the server for the true order. */
   private showSaved(activity: Activity): void {
+    this.dispatchEvent(new CustomEvent(activityChangedEvent, { bubbles: true }));
     const item: TimelineItem = { kind: "activity", id: activity.id, at: activity.occurred_at, actor_id: activity.author_id, actor_name: activity.author_name, activity };
     const rest = this.items.filter((existing) => !(existing.kind === "activity" && existing.activity.id === activity.id));
     if (this.chosen.size === 0 || this.chosen.has("activity")) {
@@ -282,7 +286,12 @@ export class RapportTimeline extends HTMLElement {
       this.list.replaceChildren(h("li", { class: "tl-empty" }, ht("p", this.chosen.size === 0 ? "timeline.empty" : "timeline.emptyFiltered", { class: "empty" })));
       return;
     }
+    // A refetch (live event, own save) redraws the list; the control that had focus gets it back.
+    const active = document.activeElement;
+    const focusedItem = active && this.list.contains(active) ? active.closest<HTMLElement>(".tl-item")?.dataset.id : undefined;
+    const focusedAction = active instanceof HTMLElement ? (active.dataset.action ?? null) : null;
     this.list.replaceChildren(...this.items.map((item) => this.renderItem(item)));
+    if (focusedItem && focusedAction) this.list.querySelector<HTMLElement>(`[data-id="${CSS.escape(focusedItem)}"] [data-action="${focusedAction}"]`)?.focus();
   }
 
   private updateTimes(): void {
@@ -311,6 +320,7 @@ export class RapportTimeline extends HTMLElement {
               activity,
               done: (saved) => {
                 this.editing = null;
+                if (saved) this.dispatchEvent(new CustomEvent(activityChangedEvent, { bubbles: true }));
                 if (saved) this.items = this.items.map((existing) => (existing.kind === "activity" && existing.activity.id === saved.id ? { ...existing, at: saved.occurred_at, activity: saved } : existing));
                 this.renderList();
                 this.list.querySelector<HTMLElement>(`[data-id="${CSS.escape(activity.id)}"] [data-action="edit"]`)?.focus();
@@ -350,10 +360,11 @@ export class RapportTimeline extends HTMLElement {
         return li;
       }
       case "submission":
-        li.append(h("p", { class: "tl-title" }, h("a", { href: `/forms/${encodeURIComponent(item.form_id)}` }, t("timeline.submission", { form: item.form_name }))), meta(item.status));
+        li.append(h("p", { class: "tl-title" }, h("a", { href: `/forms/${encodeURIComponent(item.form_id)}` }, t("timeline.submission", { form: item.form_name ?? "—" }))), meta(item.status));
         return li;
       case "stage_change": {
-        const text = item.from_stage_name ? t("timeline.stageMove", { deal: item.deal_title, from: item.from_stage_name, to: item.to_stage_name }) : t("timeline.stageCreated", { deal: item.deal_title, stage: item.to_stage_name });
+        const to = item.to_stage_name ?? "—";
+        const text = item.from_stage_id ? t("timeline.stageMove", { deal: item.deal_title, from: item.from_stage_name ?? "—", to }) : t("timeline.stageCreated", { deal: item.deal_title, stage: to });
         li.append(h("p", { class: "tl-title" }, this.recordType === "deal" ? text : h("a", { href: `/deals/${encodeURIComponent(item.deal_id)}` }, text)), meta());
         return li;
       }
@@ -391,6 +402,7 @@ export class RapportTimeline extends HTMLElement {
     this.items = this.items.filter((item) => !(item.kind === "activity" && item.activity.id === activity.id));
     this.renderList();
     announce("activity.deleted");
+    this.dispatchEvent(new CustomEvent(activityChangedEvent, { bubbles: true }));
     // Focus goes to the item that took the deleted one's place, or the heading's log button.
     const next = this.list.children[Math.min(Math.max(index, 0), this.list.children.length - 1)];
     (next?.querySelector<HTMLElement>("button, a") ?? this.logButton).focus();
