@@ -156,4 +156,21 @@ export async function timelineFlow({ page, origin, step, assert, screenshot }) {
     await page.locator("rapport-timeline").screenshot({ path: join(tmpdir(), "rapport-timeline-phone.png") });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  await step("timeline: a note logged on a deal page also lands on its primary contact's timeline", async () => {
+    const deal = await api(page, "POST", "/deals", { title: "Milda's van fleet", value: 1200000, primary_contact_id: contactId });
+    assert(deal.status === 201, `deal create answered ${deal.status}`);
+    await page.goto(`${origin}/deals/${deal.body.id}`);
+    await page.getByTestId("deal-title").waitFor();
+    await item(page, "Milda's van fleet").first().waitFor();
+    await page.getByTestId("log-activity").click();
+    const form = page.getByTestId("activity-form");
+    await form.getByLabel("Type").selectOption("note");
+    assert(await form.getByLabel("Direction").isHidden(), "a note asks for a direction");
+    await form.getByLabel("Subject").fill("Budget approved for Q1");
+    await form.getByRole("button", { name: "Log activity" }).click();
+    await item(page, "Budget approved for Q1").waitFor();
+    await page.goto(`${origin}/contacts/${contactId}`);
+    await item(page, "Budget approved for Q1").waitFor();
+  });
 }

@@ -83,7 +83,7 @@ export class RapportActivityForm extends HTMLElement {
       "form",
       { class: "activity-form", "aria-labelledby": titleId, "data-testid": editing ? "activity-edit-form" : "activity-form" },
       ht("h3", editing ? "activity.editTitle" : "activity.formTitle", { id: titleId }),
-      h("div", { class: "activity-grid" }, type.row, directionRow, h("div", { class: "wide" }, subject.row), h("div", { class: "wide" }, fieldRow(bodyId, "activity.body", body)), fieldRow(durationId, "activity.duration", duration), outcome.row, fieldRow(whenId, "activity.occurredAt", when)),
+      h("div", { class: "activity-grid" }, type.row, directionRow, h("div", { class: "span-all" }, subject.row), h("div", { class: "span-all" }, fieldRow(bodyId, "activity.body", body)), fieldRow(durationId, "activity.duration", duration), outcome.row, fieldRow(whenId, "activity.occurredAt", when)),
       formMessage(),
       h("div", { class: "actions" }, cancel, save),
     );
