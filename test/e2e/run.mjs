@@ -11,6 +11,7 @@ import { contactsFlow } from "./contacts.mjs";
 import { pipelineFlow } from "./pipeline.mjs";
 import { formsFlow } from "./forms.mjs";
 import { timelineFlow } from "./timeline.mjs";
+import { tasksFlow } from "./tasks.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 // E2E_PORT lets a second checkout run the test beside this one without a port clash.
@@ -353,6 +354,7 @@ async function run(browser) {
   await pipelineFlow({ browser, page, origin, step, assert, screenshot, teammate });
   await formsFlow({ browser, page, origin, step, assert, screenshot, teammate });
   await timelineFlow({ page, origin, step, assert, screenshot });
+  await tasksFlow({ browser, origin, step, assert, screenshot });
 
   await step("the owner's screens fit a phone (390×844) without horizontal scroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
@@ -389,7 +391,9 @@ try {
     executablePath: await executablePath(),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
-  await run(browser);
+  // E2E_ONLY=tasks runs one self-contained flow (it signs up its own workspace) instead of all.
+  if (process.env.E2E_ONLY === "tasks") await tasksFlow({ browser, origin, step, assert, screenshot });
+  else await run(browser);
 } catch (error) {
   if (failed === 0) {
     failed += 1;

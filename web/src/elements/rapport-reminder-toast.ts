@@ -1,5 +1,5 @@
 import type { Notification } from "../../../workers/notifications/notification.schema";
-import { bindAttribute, t } from "../i18n";
+import { bindAttribute } from "../i18n";
 import { safeLink } from "../lib/notifications";
 import { h, ht } from "../ui/dom";
 
@@ -13,6 +13,7 @@ export class RapportReminderToast extends HTMLElement {
   connectedCallback(): void {
     this.className = "reminder-toasts";
     this.setAttribute("role", "alert");
+    bindAttribute(this, "aria-label", "notifications.reminderTitle");
   }
 
   add(notification: Notification, onOpen: () => void): void {
@@ -24,7 +25,7 @@ export class RapportReminderToast extends HTMLElement {
     const item = h(
       "div",
       { class: "reminder-toast", "data-testid": "reminder-toast", "data-notification-id": notification.id },
-      h("p", {}, h("strong", {}, t("notifications.reminderTitle")), " ", notification.text),
+      h("p", {}, notification.text),
       open,
       dismiss,
     );
