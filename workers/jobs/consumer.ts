@@ -31,21 +31,36 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
   }
 }
 
-// Each message is acknowledged or retried on its own, so one failure does not redeliver the batch.
-export async function consumeJobs(batch: MessageBatch, env: Env) {
-  for (const message of batch.messages) {
-    const parsed = JobMessage.safeParse(message.body);
-    if (!parsed.success) {
-      console.error("Dropping malformed job message", message.id, parsed.error.message);
-      message.ack();
-      continue;
-    }
-    try {
-      await handleJob(env, parsed.data, Date.now());
-      message.ack();
-    } catch (error) {
-      console.error("Job failed; it will be retried", message.id, parsed.data.type, error);
-      message.retry({ delaySeconds: Math.min(300, 10 * 2 ** message.attempts) });
-    }
+// Messages in a batch are independent (each has its own dedupe key), so a few run at once: most
+// of a message's time is waiting on D1 and the hub, and ten in flight keep a 50-message batch
+// short without flooding D1. Each message is acknowledged or retried on its own, so one failure
+// does not redeliver the batch.
+export const consumerConcurrency = 10;
+
+async function consumeOne(message: Message, env: Env) {
+  const parsed = JobMessage.safeParse(message.body);
+  if (!parsed.success) {
+    console.error("Dropping malformed job message", message.id, parsed.error.message);
+    message.ack();
+    return;
   }
+  try {
+    await handleJob(env, parsed.data, Date.now());
+    message.ack();
+  } catch (error) {
+    console.error("Job failed; it will be retried", message.id, parsed.data.type, error);
+    message.retry({ delaySeconds: Math.min(300, 10 * 2 ** message.attempts) });
+  }
+}
+
+export async function consumeJobs(batch: MessageBatch, env: Env) {
+  let next = 0;
+  const worker = async () => {
+    while (next < batch.messages.length) {
+      const message = batch.messages[next];
+      next += 1;
+      if (message) await consumeOne(message, env);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(consumerConcurrency, batch.messages.length) }, worker));
 }

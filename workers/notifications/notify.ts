@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
 import { memberships, notificationPreferences, notifications, users, type NotificationType } from "../db/schema";
@@ -25,6 +25,7 @@ export type NotifyInput = {
   now: number;
 };
 
+/** `notificationId` is the notification this call pushed (null when there was nothing new to push). */
 export type NotifyResult = { notificationId: string | null; pushed: boolean; emailed: boolean };
 
 /** Email is on by default only for what people act on by the clock: reminders and the digest. */
@@ -49,56 +50,91 @@ export function emailDedupeKey(userId: string, dedupeKey: string) {
 }
 
 /**
- * Inserts the notification once, emails it once, pushes it live once. Calling it again with the
+ * Inserts the notification once, pushes it live once, emails it once. Calling it again with the
  * same dedupe key finishes what an earlier, interrupted call left undone and repeats nothing.
  * Only members of the workspace are told (an owner who left gets nothing).
+ *
+ * One D1 batch (one round trip, one transaction) reads the recipient, inserts the notification
+ * if they are a member who wants it in-app, and claims its push (pushed_at) if nobody has; then
+ * the push, then the email. An email failure throws, so the message is retried: the retry finds
+ * the notification stored and pushed and sends only the email.
  */
 export async function notifyUser(env: Env, db: Database, input: NotifyInput): Promise<NotifyResult> {
-  const [recipient] = await db
-    .select({ email: users.email, name: users.name, inApp: notificationPreferences.inApp, wantsEmail: notificationPreferences.email })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .leftJoin(
-      notificationPreferences,
-      and(
-        eq(notificationPreferences.workspaceId, memberships.workspaceId),
-        eq(notificationPreferences.userId, memberships.userId),
-        eq(notificationPreferences.type, input.type),
-      ),
-    )
-    .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
-    .limit(1);
-  if (!recipient) return { notificationId: null, pushed: false, emailed: false };
   const defaults = defaultPreference(input.type);
-  const inApp = recipient.inApp ?? defaults.inApp;
-  const wantsEmail = recipient.wantsEmail ?? defaults.email;
+  const mine = and(eq(notifications.workspaceId, input.workspaceId), eq(notifications.userId, input.userId), eq(notifications.dedupeKey, input.dedupeKey));
+  const [recipients, , claimed] = await db.batch([
+    db
+      // Aliased: in a batch D1 returns rows keyed by column name, and users.email and
+      // notification_preferences.email would overwrite each other.
+      .select({
+        email: sql<string>`${users.email}`.as("recipient_email"),
+        name: sql<string>`${users.name}`.as("recipient_name"),
+        wantsEmail: sql<number | null>`${notificationPreferences.email}`.as("wants_email"),
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .leftJoin(
+        notificationPreferences,
+        and(
+          eq(notificationPreferences.workspaceId, memberships.workspaceId),
+          eq(notificationPreferences.userId, memberships.userId),
+          eq(notificationPreferences.type, input.type),
+        ),
+      )
+      .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
+      .limit(1),
+    // Insert ... select: the row is written only for a member who wants this type in-app.
+    db
+      .insert(notifications)
+      .select(
+        db
+          .select({
+            id: sql<string>`${newId("notification", input.now)}`.as("id"),
+            // Qualified by hand: drizzle names plain columns unqualified here, and the join makes them ambiguous.
+            workspaceId: sql<string>`${memberships.workspaceId}`.as("workspace_id"),
+            userId: sql<string>`${memberships.userId}`.as("user_id"),
+            type: sql<NotificationType>`${input.type}`.as("type"),
+            dedupeKey: sql<string>`${input.dedupeKey}`.as("dedupe_key"),
+            text: sql<string>`${input.text}`.as("text"),
+            link: sql<string | null>`${input.link}`.as("link"),
+            data: sql<string>`${JSON.stringify(input.data)}`.as("data"),
+            createdAt: sql<number>`${input.now}`.as("created_at"),
+            readAt: sql<null>`NULL`.as("read_at"),
+            pushedAt: sql<null>`NULL`.as("pushed_at"),
+          })
+          .from(memberships)
+          .leftJoin(
+            notificationPreferences,
+            and(
+              eq(notificationPreferences.workspaceId, memberships.workspaceId),
+              eq(notificationPreferences.userId, memberships.userId),
+              eq(notificationPreferences.type, input.type),
+            ),
+          )
+          .where(
+            and(
+              eq(memberships.workspaceId, input.workspaceId),
+              eq(memberships.userId, input.userId),
+              sql`coalesce(${notificationPreferences.inApp}, ${defaults.inApp ? 1 : 0}) = 1`,
+            ),
+          ),
+      )
+      .onConflictDoNothing({ target: [notifications.workspaceId, notifications.userId, notifications.dedupeKey] }),
+    // Claiming before pushing means two concurrent deliveries of one message push once.
+    db
+      .update(notifications)
+      .set({ pushedAt: input.now })
+      .where(and(mine, isNull(notifications.pushedAt)))
+      .returning(),
+  ]);
+  const recipient = recipients[0];
+  if (!recipient) return { notificationId: null, pushed: false, emailed: false };
 
-  let row: typeof notifications.$inferSelect | undefined;
-  if (inApp) {
-    const key = and(eq(notifications.workspaceId, input.workspaceId), eq(notifications.userId, input.userId), eq(notifications.dedupeKey, input.dedupeKey));
-    // Insert-or-keep and read back in one round trip: the read sees the row whichever call made it.
-    const [, existing] = await db.batch([
-      db
-        .insert(notifications)
-        .values({
-          id: newId("notification", input.now),
-          workspaceId: input.workspaceId,
-          userId: input.userId,
-          type: input.type,
-          dedupeKey: input.dedupeKey,
-          text: input.text,
-          link: input.link,
-          data: JSON.stringify(input.data),
-          createdAt: input.now,
-        })
-        .onConflictDoNothing({ target: [notifications.workspaceId, notifications.userId, notifications.dedupeKey] }),
-      db.select().from(notifications).where(key).limit(1),
-    ]);
-    row = existing[0];
-  }
+  const row = claimed[0];
+  const pushed = row ? await push(env, db, row) : false;
 
   let emailed = false;
-  if (wantsEmail && input.email) {
+  if ((recipient.wantsEmail === null ? defaults.email : recipient.wantsEmail === 1) && input.email) {
     await transportFor(env, db).send({
       workspaceId: input.workspaceId,
       dedupeKey: emailDedupeKey(input.userId, input.dedupeKey),
@@ -113,31 +149,19 @@ export async function notifyUser(env: Env, db: Database, input: NotifyInput): Pr
     });
     emailed = true;
   }
-
-  let pushed = false;
-  if (row && row.pushedAt === null) pushed = await pushOnce(env, db, row, input.now);
   return { notificationId: row?.id ?? null, pushed, emailed };
 }
 
-// Claims the push by setting pushed_at first, so two concurrent deliveries of the same message
-// push once; if the hub cannot be reached the claim is released for a later redelivery. The
-// notification is already stored either way, and the bell shows it on the next list.
-async function pushOnce(env: Env, db: Database, row: typeof notifications.$inferSelect, now: number): Promise<boolean> {
-  const claimed = await db
-    .update(notifications)
-    .set({ pushedAt: now })
-    .where(and(eq(notifications.id, row.id), isNull(notifications.pushedAt)))
-    .returning({ id: notifications.id });
-  if (claimed.length === 0) return false;
+// The push was claimed (pushed_at set); if the hub cannot be reached the claim is released so a
+// redelivery can try again. The notification is stored either way, and the bell shows it on
+// the next list.
+async function push(env: Env, db: Database, row: typeof notifications.$inferSelect): Promise<boolean> {
   try {
     await hubFor(env, row.workspaceId).notify(row.userId, toNotification(row));
     return true;
   } catch (error) {
     console.error("Notification not pushed live", row.id, error);
-    await db
-      .update(notifications)
-      .set({ pushedAt: null })
-      .where(eq(notifications.id, row.id));
+    await db.update(notifications).set({ pushedAt: null }).where(eq(notifications.id, row.id));
     return false;
   }
 }
