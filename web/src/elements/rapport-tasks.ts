@@ -76,7 +76,7 @@ export class RapportTasks extends HTMLElement {
     });
     this.replaceChildren(
       h("div", { class: "page-head" }, h("div", {}, ht("h1", "tasks.title"), ht("p", "tasks.lead", { class: "lead" })), h("div", { class: "page-actions" }, writer ? add : null)),
-      h("div", { class: "toolbar" }, this.toggle),
+      h("div", { class: "task-toolbar" }, this.toggle),
       this.list,
       ht("p", "tasks.shortcuts", { class: "hint shortcuts" }),
     );

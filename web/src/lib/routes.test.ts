@@ -27,7 +27,7 @@ describe("matchRoute", () => {
   });
 
   it("answers not-found for the rest", () => {
-    expect(matchRoute("/tasks").name).toBe("not-found");
+    expect(matchRoute("/reports").name).toBe("not-found");
     expect(matchRoute("/contacts/con_/edit").name).toBe("not-found");
   });
 });
