@@ -137,8 +137,9 @@ export class RapportBell extends HTMLElement {
   private openPanel(): void {
     this.panel.hidden = false;
     this.button.setAttribute("aria-expanded", "true");
+    // Shows "Loading…" (or the list already held) at once; the first page then replaces it.
+    this.renderList();
     if (!this.loaded) void this.loadPage(false);
-    else this.renderList();
     (this.panel.querySelector<HTMLElement>(".notification-item a") ?? this.markAll).focus();
   }
 
