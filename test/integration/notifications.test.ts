@@ -1,0 +1,211 @@
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { createDatabase } from "../../workers/db/client";
+import type { NotificationType } from "../../workers/db/schema";
+import { notifyUser } from "../../workers/notifications/notify";
+import { addMember, call, createApiKey, expectProblem, field, signUp, type Account } from "../helpers/api";
+
+type NotificationJson = { id: string; type: string; text: string; link: string | null; data: Record<string, unknown>; created_at: string; read_at: string | null };
+type Page = { data: NotificationJson[]; next_cursor: string | null; unread_count: number };
+
+let keyCounter = 0;
+async function tell(account: Account, options: { type?: NotificationType; text?: string; dedupeKey?: string; email?: boolean } = {}) {
+  keyCounter += 1;
+  return notifyUser(env, createDatabase(env.DB), {
+    workspaceId: account.workspaceId,
+    userId: account.userId,
+    type: options.type ?? "task.reminder",
+    dedupeKey: options.dedupeKey ?? `test:${keyCounter}`,
+    text: options.text ?? `Reminder ${keyCounter}`,
+    link: "/tasks",
+    data: { n: keyCounter },
+    email: options.email === false ? undefined : { subject: `Subject ${keyCounter}`, text: "Body" },
+    now: Date.now(),
+  });
+}
+
+async function list(account: Account, query = "") {
+  const res = await call("GET", `/api/v1/notifications${query}`, { token: account.token });
+  expect(res.status, res.text).toBe(200);
+  return field<Page>(res.json);
+}
+
+const outboxCount = async (workspaceId: string) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM email_outbox WHERE workspace_id = ?").bind(workspaceId).first<{ n: number }>())?.n ?? 0;
+
+async function openSocket(account: Account) {
+  const res = await exports.default.fetch("http://localhost/api/v1/live", { headers: { upgrade: "websocket", authorization: `Bearer ${account.token}` } });
+  const socket = res.webSocket;
+  if (!socket) throw new Error(`no socket: ${res.status}`);
+  const frames: { type: string; id?: string; data?: NotificationJson }[] = [];
+  socket.addEventListener("message", (event) => frames.push(JSON.parse(String(event.data))));
+  socket.accept();
+  await vi.waitFor(() => expect(frames[0]?.type).toBe("hello"));
+  return { socket, frames };
+}
+
+describe("notifications", () => {
+  it("lists only the caller's own notifications, newest first, with cursor pages and the unread count", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "member");
+    const mine = [];
+    for (let i = 0; i < 3; i++) mine.push((await tell(owner, { text: `Mine ${i}` })).notificationId);
+    const theirs = (await tell(member, { text: "Theirs" })).notificationId;
+
+    const page = await list(owner, "?limit=2");
+    expect(page.data.map((n) => n.text)).toEqual(["Mine 2", "Mine 1"]);
+    expect(page.unread_count).toBe(3);
+    expect(page.data[0]).toMatchObject({ type: "task.reminder", link: "/tasks", read_at: null });
+    const rest = await list(owner, `?limit=2&cursor=${page.next_cursor}`);
+    expect(rest.data.map((n) => n.text)).toEqual(["Mine 0"]);
+    expect(rest.next_cursor).toBeNull();
+
+    const other = await list(member);
+    expect(other.data.map((n) => n.id)).toEqual([theirs]);
+    expect(other.unread_count).toBe(1);
+    // Another workspace sees nothing of either.
+    expect((await list(await signUp())).data).toEqual([]);
+    expect(mine).toHaveLength(3);
+  });
+
+  it("marks read by ids (ignoring other people's) or all, and filters unread", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "member");
+    const a = (await tell(owner)).notificationId;
+    await tell(owner);
+    const theirs = (await tell(member)).notificationId;
+
+    const byIds = await call("POST", "/api/v1/notifications/read", { token: owner.token, body: { ids: [a, theirs] } });
+    expect(byIds.status, byIds.text).toBe(200);
+    expect(byIds.json).toEqual({ unread_count: 1 });
+    expect((await list(member)).unread_count).toBe(1);
+    const unread = await list(owner, "?unread=true");
+    expect(unread.data.map((n) => n.id)).not.toContain(a);
+    expect(unread.data).toHaveLength(1);
+    expect((await list(owner)).data.find((n) => n.id === a)?.read_at).not.toBeNull();
+
+    const all = await call("POST", "/api/v1/notifications/read", { token: owner.token, body: { all: true } });
+    expect(all.json).toEqual({ unread_count: 0 });
+    expect((await list(owner, "?unread=true")).data).toEqual([]);
+    expect((await list(member)).unread_count).toBe(1);
+
+    expectProblem(await call("POST", "/api/v1/notifications/read", { token: owner.token, body: { ids: [], all: true } }), 422);
+    expectProblem(await call("POST", "/api/v1/notifications/read", { token: owner.token, body: { all: false } }), 422);
+  });
+
+  it("is idempotent per dedupe key: one row, one email", async () => {
+    const owner = await signUp();
+    await tell(owner, { dedupeKey: "same" });
+    await tell(owner, { dedupeKey: "same" });
+    expect((await list(owner)).data).toHaveLength(1);
+    expect(await outboxCount(owner.workspaceId)).toBe(1);
+  });
+
+  it("has preferences with defaults, honours email=false and in_app=false", async () => {
+    const owner = await signUp();
+    const defaults = await call("GET", "/api/v1/notifications/preferences", { token: owner.token });
+    expect(defaults.status).toBe(200);
+    const prefs = field<{ type: string; in_app: boolean; email: boolean }[]>(defaults.json, "data");
+    expect(prefs.find((p) => p.type === "task.reminder")).toEqual({ type: "task.reminder", in_app: true, email: true });
+    expect(prefs.find((p) => p.type === "task.digest")).toEqual({ type: "task.digest", in_app: true, email: true });
+    expect(prefs.find((p) => p.type === "deal.rotting")).toEqual({ type: "deal.rotting", in_app: true, email: false });
+    expect(prefs).toHaveLength(6);
+
+    const put = await call("PUT", "/api/v1/notifications/preferences", {
+      token: owner.token,
+      body: { data: [{ type: "task.reminder", in_app: true, email: false }, { type: "contact.birthday", in_app: false, email: false }] },
+    });
+    expect(put.status, put.text).toBe(200);
+    const after = field<{ type: string; in_app: boolean; email: boolean }[]>(put.json, "data");
+    expect(after.find((p) => p.type === "task.reminder")?.email).toBe(false);
+    expect(after.find((p) => p.type === "task.digest")?.email).toBe(true);
+
+    await tell(owner, { type: "task.reminder" });
+    expect((await list(owner)).data).toHaveLength(1);
+    expect(await outboxCount(owner.workspaceId)).toBe(0);
+    await tell(owner, { type: "contact.birthday" });
+    expect((await list(owner)).data).toHaveLength(1);
+
+    // Back to the default: the stored row goes, the default applies again.
+    await call("PUT", "/api/v1/notifications/preferences", { token: owner.token, body: { data: [{ type: "task.reminder", in_app: true, email: true }] } });
+    await tell(owner, { type: "task.reminder" });
+    expect(await outboxCount(owner.workspaceId)).toBe(1);
+
+    expectProblem(await call("PUT", "/api/v1/notifications/preferences", { token: owner.token, body: { data: [{ type: "nope", in_app: true, email: true }] } }), 422);
+    expectProblem(
+      await call("PUT", "/api/v1/notifications/preferences", {
+        token: owner.token,
+        body: { data: [{ type: "task.reminder", in_app: true, email: true }, { type: "task.reminder", in_app: false, email: true }] },
+      }),
+      422,
+    );
+  });
+
+  it("tells nobody who is not a member of the workspace", async () => {
+    const owner = await signUp();
+    const stranger = await signUp();
+    const result = await notifyUser(env, createDatabase(env.DB), {
+      workspaceId: owner.workspaceId,
+      userId: stranger.userId,
+      type: "task.reminder",
+      dedupeKey: "x",
+      text: "Not for you",
+      link: null,
+      data: {},
+      email: { subject: "s", text: "t" },
+      now: Date.now(),
+    });
+    expect(result.notificationId).toBeNull();
+    expect(await outboxCount(owner.workspaceId)).toBe(0);
+  });
+
+  it("needs a signed-in person: API keys and anonymous callers are refused", async () => {
+    const owner = await signUp();
+    const key = await createApiKey(owner, "admin");
+    expectProblem(await call("GET", "/api/v1/notifications", { token: key.key }), 403);
+    expectProblem(await call("GET", "/api/v1/notifications"), 401);
+  });
+
+  it("pushes a new notification live to the target person's sockets only, once", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "member");
+    const ownerSocket = await openSocket(owner);
+    const memberSocket = await openSocket(member);
+    const { notificationId } = await tell(owner, { dedupeKey: "live", text: "Live one" });
+    await vi.waitFor(() => expect(ownerSocket.frames.filter((f) => f.type === "notification")).toHaveLength(1));
+    const frame = ownerSocket.frames.find((f) => f.type === "notification");
+    expect(frame?.id).toBe(notificationId);
+    expect(frame?.data).toMatchObject({ id: notificationId, text: "Live one", type: "task.reminder", read_at: null });
+    await tell(owner, { dedupeKey: "live", text: "Live one" });
+    // A frame the member should not get would arrive with the owner's; give both a moment.
+    await call("PATCH", "/api/v1/workspace", { token: owner.token, body: { name: "Flush" } });
+    await vi.waitFor(() => expect(memberSocket.frames.some((f) => f.type === "workspace.updated")).toBe(true));
+    expect(memberSocket.frames.filter((f) => f.type === "notification")).toEqual([]);
+    expect(ownerSocket.frames.filter((f) => f.type === "notification")).toHaveLength(1);
+    ownerSocket.socket.close();
+    memberSocket.socket.close();
+  });
+});
+
+describe("the outbox", () => {
+  it("is readable by admins and the owner only, scoped to the workspace", async () => {
+    const owner = await signUp();
+    const admin = await addMember(owner, "admin");
+    const member = await addMember(owner, "member");
+    await tell(member, { text: "Due soon" });
+    const page = await call("GET", "/api/v1/outbox", { token: owner.token });
+    expect(page.status, page.text).toBe(200);
+    const emails = field<{ id: string; to_address: string; from_address: string; kind: string; status: string; headers: Record<string, string> }[]>(page.json, "data");
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({ to_address: member.email, from_address: "Rapport <no-reply@rapport.localhost>", kind: "task.reminder", status: "stored" });
+    expect(emails[0]?.headers["Auto-Submitted"]).toBe("auto-generated");
+    const id = emails[0]?.id ?? "";
+
+    expect((await call("GET", `/api/v1/outbox/${id}`, { token: admin.token })).status).toBe(200);
+    expectProblem(await call("GET", "/api/v1/outbox", { token: member.token }), 403);
+    expectProblem(await call("GET", `/api/v1/outbox/${id}`, { token: member.token }), 403);
+    const other = await signUp();
+    expectProblem(await call("GET", `/api/v1/outbox/${id}`, { token: other.token }), 404);
+    expect(field<unknown[]>((await call("GET", "/api/v1/outbox", { token: other.token })).json, "data")).toEqual([]);
+  });
+});
