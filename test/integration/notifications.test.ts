@@ -93,6 +93,18 @@ describe("notifications", () => {
     expectProblem(await call("POST", "/api/v1/notifications/read", { token: owner.token, body: { all: false } }), 422);
   });
 
+  it("reads the list and the unread count through the user's indexes", async () => {
+    const plan = async (query: string) =>
+      (await env.DB.prepare(`EXPLAIN QUERY PLAN ${query}`).bind("ws_x", "usr_x").all<{ detail: string }>()).results.map((r) => r.detail).join(" | ");
+    expect(await plan("SELECT * FROM notifications WHERE workspace_id = ? AND user_id = ? ORDER BY id DESC LIMIT 51")).toContain("notifications_user_idx");
+    expect(await plan("SELECT * FROM notifications WHERE workspace_id = ? AND user_id = ? AND read_at IS NULL ORDER BY id DESC LIMIT 51")).toContain(
+      "notifications_unread_idx",
+    );
+    expect(await plan("SELECT count(*) FROM (SELECT 1 FROM notifications WHERE workspace_id = ? AND user_id = ? AND read_at IS NULL LIMIT 1000)")).toContain(
+      "notifications_unread_idx",
+    );
+  });
+
   it("is idempotent per dedupe key: one row, one email", async () => {
     const owner = await signUp();
     await tell(owner, { dedupeKey: "same" });

@@ -11,6 +11,8 @@ const digestHour = 8;
 const membershipPageSize = 500;
 // How many tasks the digest lists by name; the counts always cover all of them.
 const listedTasks = 20;
+// A person with thousands of overdue tasks gets "500+" rather than a digest that reads them all.
+const countedTasks = 500;
 
 /**
  * The distinct time zones of all users, each found with one seek in users_time_zone_idx (a
@@ -97,13 +99,18 @@ export async function sendDigest(env: Env, db: Database, message: Extract<JobMes
         isNull(tasks.deletedAt),
       ),
     )
-    .orderBy(asc(tasks.dueAt), asc(tasks.id));
+    .orderBy(asc(tasks.dueAt), asc(tasks.id))
+    .limit(countedTasks + 1);
   if (rows.length === 0) return;
+  const capped = rows.length > countedTasks;
+  if (capped) rows.length = countedTasks;
   const overdue = rows.filter((row) => row.dueAt !== null && row.dueAt < now);
   const today = rows.length - overdue.length;
   const lines = rows.slice(0, listedTasks).map((row) => `- ${row.title} (${formatLocalTime(row.dueAt ?? now, timeZone, user.language)})`);
   if (rows.length > listedTasks) lines.push(`… and ${rows.length - listedTasks} more`);
-  const text = `Today: ${overdue.length} overdue, ${today} due today`;
+  // Rows come oldest due first, so when the read is capped only the last group read is short.
+  const more = (short: boolean) => (capped && short ? "+" : "");
+  const text = `Today: ${overdue.length}${more(today === 0)} overdue, ${today}${more(today > 0)} due today`;
   await notifyUser(env, db, {
     workspaceId: message.workspace_id,
     userId: message.user_id,
@@ -111,7 +118,7 @@ export async function sendDigest(env: Env, db: Database, message: Extract<JobMes
     dedupeKey: `task.digest:${message.local_date}`,
     text,
     link: "/tasks",
-    data: { local_date: message.local_date, overdue: overdue.length, due_today: today, task_ids: rows.slice(0, listedTasks).map((row) => row.id) },
+    data: { local_date: message.local_date, overdue: overdue.length, due_today: today, capped, task_ids: rows.slice(0, listedTasks).map((row) => row.id) },
     email: { subject: `Your tasks for ${message.local_date}`, text: `${text}\n\n${lines.join("\n")}\n` },
     now,
   });
