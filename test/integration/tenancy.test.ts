@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addMember, call, createApiKey, field, signUp, uniqueEmail } from "../helpers/api";
 
@@ -49,7 +49,25 @@ async function workspaceA() {
     headers: { "content-type": "application/json", "cf-connecting-ip": "192.0.2.1" },
     body: JSON.stringify({ email: "alpha-lead@alpha-secret.lt", website: "spam" }),
   });
+  const activity = await call("POST", "/api/v1/activities", {
+    token: owner.token,
+    body: { type: "call", direction: "inbound", subject: "Alpha secret call", contact_id: field<string>(contact.json, "id") },
+  });
+  const task = await call("POST", "/api/v1/tasks", {
+    token: owner.token,
+    body: { title: "Alpha secret task", due_at: new Date(Date.now() + 3_600_000).toISOString(), assignee_id: member.userId, contact_id: field<string>(contact.json, "id") },
+  });
+  // Email leaves only from scheduled work; a stored one stands in for a sent reminder.
+  const emailId = `eml_tenancy${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  await env.DB.prepare(
+    "INSERT INTO email_outbox (id, workspace_id, dedupe_key, kind, from_address, to_address, subject, text, status, created_at) VALUES (?, ?, ?, 'task.reminder', 'no-reply@rapport.localhost', ?, 'Alpha secret reminder', 'Alpha secret body', 'stored', ?)",
+  )
+    .bind(emailId, owner.workspaceId, `tenancy:${emailId}`, owner.email, Date.now())
+    .run();
   return {
+    activityId: field<string>(activity.json, "id"),
+    taskId: field<string>(task.json, "id"),
+    emailId,
     formId: field<string>(form.json, "id"),
     submissionId: field<string>(await posted.json(), "submission_id"),
     pipelineId: field<string>(pipelines.json, "data", 0, "id"),
@@ -81,6 +99,9 @@ function idFor(path: string, a: A): string {
     pipelines: a.pipelineId,
     deals: a.dealId,
     forms: a.formId,
+    activities: a.activityId,
+    tasks: a.taskId,
+    outbox: a.emailId,
   };
   const id = collection ? ids[collection] : undefined;
   if (!id) throw new Error(`tenancy walker: no fixture id for ${path}; add one for the new collection`);
@@ -102,7 +123,7 @@ describe("tenancy", () => {
     const a = await workspaceA();
     const b = await signUp({ workspace_name: "Bravo" });
     const bKey = await createApiKey(b, "admin");
-    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal"];
+    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal", a.activityId, a.taskId, a.emailId, "Alpha secret call", "Alpha secret task", "Alpha secret reminder"];
 
     for (const { method, path, op, isPublic } of operations) {
       const { url, body } = fill(path, op, a);
@@ -136,5 +157,8 @@ describe("tenancy", () => {
     expect(field((await call("GET", `/api/v1/companies/${a.companyId}`, { token: a.owner.token })).json, "version")).toBe(1);
     expect(field((await call("GET", `/api/v1/deals/${a.dealId}`, { token: a.owner.token })).json, "version")).toBe(1);
     expect(field((await call("GET", "/api/v1/pipelines", { token: a.owner.token })).json, "data", 0, "version")).toBe(1);
+    expect(field((await call("GET", `/api/v1/activities/${a.activityId}`, { token: a.owner.token })).json, "version")).toBe(1);
+    expect(field((await call("GET", `/api/v1/tasks/${a.taskId}`, { token: a.owner.token })).json, "version")).toBe(1);
+    expect(field((await call("GET", `/api/v1/outbox/${a.emailId}`, { token: a.owner.token })).json, "subject")).toBe("Alpha secret reminder");
   });
 });
