@@ -122,4 +122,34 @@ describe("generated input never produces a 5xx", () => {
     await fc.assert(fc.asyncProperty(bodies(["name", "stages", "move_deals_to", "position"]), (body) => expectNo5xx("POST", "/api/v1/pipelines", body, owner.token)), runs);
     await fc.assert(fc.asyncProperty(bodies(["rates"]), (body) => expectNo5xx("PUT", "/api/v1/exchange-rates", body, owner.token)), runs);
   });
+
+  it("activity, task, timeline and notification routes", async () => {
+    const owner = await signUp();
+    const contact = await call("POST", "/api/v1/contacts", { token: owner.token, body: { first_name: "Prop" } });
+    const contactId = String((contact.json as { id: string }).id);
+    const activity = await call("POST", "/api/v1/activities", { token: owner.token, body: { type: "note", contact_id: contactId } });
+    const activityId = String((activity.json as { id: string }).id);
+    const task = await call("POST", "/api/v1/tasks", { token: owner.token, body: { title: "Prop" } });
+    const taskId = String((task.json as { id: string }).id);
+    const activityKeys = ["type", "direction", "subject", "body", "occurred_at", "duration_seconds", "outcome", "contact_id", "company_id", "deal_id"];
+    const taskKeys = ["title", "description", "due_at", "reminder_offsets", "assignee_id", "priority", "contact_id", "status", "recurrence"];
+    await fc.assert(fc.asyncProperty(bodies(activityKeys), (body) => expectNo5xx("POST", "/api/v1/activities", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(activityKeys), (body) => expectNo5xx("PATCH", `/api/v1/activities/${activityId}`, body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(taskKeys), (body) => expectNo5xx("POST", "/api/v1/tasks", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(taskKeys), (body) => expectNo5xx("PATCH", `/api/v1/tasks/${taskId}`, body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["ids", "all"]), (body) => expectNo5xx("POST", "/api/v1/notifications/read", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["data"]), (body) => expectNo5xx("PUT", "/api/v1/notifications/preferences", body, owner.token)), runs);
+    await fc.assert(
+      fc.asyncProperty(stringish, stringish, (types, cursor) =>
+        expectNo5xx("GET", `/api/v1/contacts/${contactId}/timeline?types=${encodeURIComponent(types)}&cursor=${encodeURIComponent(cursor)}`, undefined, owner.token),
+      ),
+      runs,
+    );
+    await fc.assert(
+      fc.asyncProperty(stringish, stringish, stringish, (assignee, due, status) =>
+        expectNo5xx("GET", `/api/v1/tasks?assignee_id=${encodeURIComponent(assignee)}&due_before=${encodeURIComponent(due)}&status=${encodeURIComponent(status)}`, undefined, owner.token),
+      ),
+      runs,
+    );
+  });
 });
