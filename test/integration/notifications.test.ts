@@ -3,23 +3,40 @@ import { describe, expect, it, vi } from "vitest";
 import { createDatabase } from "../../workers/db/client";
 import type { NotificationType } from "../../workers/db/schema";
 import { notifyUser } from "../../workers/notifications/notify";
+import type { NotificationMessage } from "../../workers/notifications/wording";
 import { addMember, call, createApiKey, expectProblem, field, signUp, type Account } from "../helpers/api";
 
 type NotificationJson = { id: string; type: string; text: string; link: string | null; data: Record<string, unknown>; created_at: string; read_at: string | null };
 type Page = { data: NotificationJson[]; next_cursor: string | null; unread_count: number };
 
 let keyCounter = 0;
-async function tell(account: Account, options: { type?: NotificationType; text?: string; dedupeKey?: string; email?: boolean } = {}) {
+// A message of each type; `title` names it (a task, deal or contact) so the rendered text can be checked.
+function messageOf(type: NotificationType, title: string): NotificationMessage {
+  switch (type) {
+    case "task.reminder":
+      return { type, title, dueAt: Date.now() };
+    case "task.assigned":
+      return { type, title, dueAt: null, byName: "Ona" };
+    case "task.digest":
+      return { type, localDate: "2026-01-15", overdue: 0, dueToday: 1, capped: false, tasks: [{ title, dueAt: Date.now() }], more: 0 };
+    case "deal.rotting":
+      return { type, title, stageName: "Qualified", idleDays: 15 };
+    case "contact.birthday":
+      return { type, name: title };
+    case "lead.assigned":
+      return { type, name: title, formName: "Demo request" };
+  }
+}
+
+async function tell(account: Account, options: { type?: NotificationType; title?: string; dedupeKey?: string } = {}) {
   keyCounter += 1;
   return notifyUser(env, createDatabase(env.DB), {
     workspaceId: account.workspaceId,
     userId: account.userId,
-    type: options.type ?? "task.reminder",
+    message: messageOf(options.type ?? "task.reminder", options.title ?? `Task ${keyCounter}`),
     dedupeKey: options.dedupeKey ?? `test:${keyCounter}`,
-    text: options.text ?? `Reminder ${keyCounter}`,
     link: "/tasks",
     data: { n: keyCounter },
-    email: options.email === false ? undefined : { subject: `Subject ${keyCounter}`, text: "Body" },
     now: Date.now(),
   });
 }
@@ -49,15 +66,15 @@ describe("notifications", () => {
     const owner = await signUp();
     const member = await addMember(owner, "member");
     const mine = [];
-    for (let i = 0; i < 3; i++) mine.push((await tell(owner, { text: `Mine ${i}` })).notificationId);
-    const theirs = (await tell(member, { text: "Theirs" })).notificationId;
+    for (let i = 0; i < 3; i++) mine.push((await tell(owner, { title: `Mine ${i}` })).notificationId);
+    const theirs = (await tell(member, { title: "Theirs" })).notificationId;
 
     const page = await list(owner, "?limit=2");
-    expect(page.data.map((n) => n.text)).toEqual(["Mine 2", "Mine 1"]);
+    expect(page.data.map((n) => n.text)).toEqual(["Reminder: Mine 2", "Reminder: Mine 1"]);
     expect(page.unread_count).toBe(3);
     expect(page.data[0]).toMatchObject({ type: "task.reminder", link: "/tasks", read_at: null });
     const rest = await list(owner, `?limit=2&cursor=${page.next_cursor}`);
-    expect(rest.data.map((n) => n.text)).toEqual(["Mine 0"]);
+    expect(rest.data.map((n) => n.text)).toEqual(["Reminder: Mine 0"]);
     expect(rest.next_cursor).toBeNull();
 
     const other = await list(member);
@@ -159,12 +176,10 @@ describe("notifications", () => {
     const result = await notifyUser(env, createDatabase(env.DB), {
       workspaceId: owner.workspaceId,
       userId: stranger.userId,
-      type: "task.reminder",
+      message: { type: "task.reminder", title: "Not for you", dueAt: Date.now() },
       dedupeKey: "x",
-      text: "Not for you",
       link: null,
       data: {},
-      email: { subject: "s", text: "t" },
       now: Date.now(),
     });
     expect(result.notificationId).toBeNull();
@@ -183,12 +198,12 @@ describe("notifications", () => {
     const member = await addMember(owner, "member");
     const ownerSocket = await openSocket(owner);
     const memberSocket = await openSocket(member);
-    const { notificationId } = await tell(owner, { dedupeKey: "live", text: "Live one" });
+    const { notificationId } = await tell(owner, { dedupeKey: "live", title: "Live one" });
     await vi.waitFor(() => expect(ownerSocket.frames.filter((f) => f.type === "notification")).toHaveLength(1));
     const frame = ownerSocket.frames.find((f) => f.type === "notification");
     expect(frame?.id).toBe(notificationId);
-    expect(frame?.data).toMatchObject({ id: notificationId, text: "Live one", type: "task.reminder", read_at: null });
-    await tell(owner, { dedupeKey: "live", text: "Live one" });
+    expect(frame?.data).toMatchObject({ id: notificationId, text: "Reminder: Live one", type: "task.reminder", read_at: null });
+    await tell(owner, { dedupeKey: "live", title: "Live one" });
     // A frame the member should not get would arrive with the owner's; give both a moment.
     await call("PATCH", "/api/v1/workspace", { token: owner.token, body: { name: "Flush" } });
     await vi.waitFor(() => expect(memberSocket.frames.some((f) => f.type === "workspace.updated")).toBe(true));
@@ -204,7 +219,7 @@ describe("the outbox", () => {
     const owner = await signUp();
     const admin = await addMember(owner, "admin");
     const member = await addMember(owner, "member");
-    await tell(member, { text: "Due soon" });
+    await tell(member, { title: "Due soon" });
     const page = await call("GET", "/api/v1/outbox", { token: owner.token });
     expect(page.status, page.text).toBe(200);
     const emails = field<{ id: string; to_address: string; from_address: string; kind: string; status: string; headers: Record<string, string> }[]>(page.json, "data");

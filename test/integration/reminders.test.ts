@@ -115,6 +115,23 @@ describe("task reminders: cron → queue → consumer", () => {
     expect(sent.filter((m) => m.type === "task.remind" && due.includes(m.reminder_id))).toEqual([]);
   });
 
+  it("words a Lithuanian user's reminder and its email in Lithuanian, with the due time on their clock", async () => {
+    const ona = await signUp({ language: "lt", time_zone: "Europe/Vilnius" });
+    const now = Date.now();
+    // 07:00 UTC in winter is 09:00 in Vilnius (UTC+2).
+    const dueAt = Date.parse("2099-01-15T07:00:00Z");
+    const reminderId = await insertReminder(ona, await insertTask(ona, { title: "Paskambinti Jonui", dueAt }), now - minute);
+    await deliver([{ type: "task.remind", reminder_id: reminderId }]);
+    const row = await env.DB.prepare("SELECT text FROM notifications WHERE workspace_id = ? AND type = 'task.reminder'").bind(ona.workspaceId).first<{ text: string }>();
+    expect(row?.text).toBe("Priminimas: Paskambinti Jonui");
+    const email = await env.DB.prepare("SELECT subject, text FROM email_outbox WHERE workspace_id = ? AND kind = 'task.reminder'").bind(ona.workspaceId).first<{ subject: string; text: string }>();
+    expect(email?.subject).toBe("Priminimas: Paskambinti Jonui");
+    // Lithuanian dates read year-month-day; the zone is named so the time is unambiguous.
+    expect(email?.text).toMatch(/^Priminimas: Paskambinti Jonui\n\nTerminas: 2099-01-15 09:00 \S+/u);
+    expect(email?.text).not.toContain("07:00");
+    expect(email?.text).not.toMatch(/Reminder|Due/u);
+  });
+
   it("a consumer that fails half-way through a batch is retried and still gives one notification and one email each", async () => {
     const owner = await signUp();
     const now = Date.now();

@@ -2,8 +2,10 @@ import { createDatabase } from "../db/client";
 import { hubFor, unwrap } from "../hub/client";
 import { publishToWorkspace } from "../hub/publish";
 import { markFailed, processSubmission, type CreateDealForLead } from "./lead.service";
-import { forms, formSubmissions } from "../db/schema";
-import { eq } from "drizzle-orm";
+import { contacts, forms, formSubmissions } from "../db/schema";
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { notifyUser } from "../notifications/notify";
 
 // Runs a submission's processing with the real collaborators (the hub creates deals), records a
 // failure on the submission and hands it to the queue for retries. Used by the public endpoint,
@@ -49,4 +51,48 @@ export async function processAndAnnounce(env: Env, submissionId: string): Promis
     actor: null,
     data: { form_id: row.formId, form_name: row.formName, contact_id: outcome.contactId, deal_id: outcome.dealId, owner_id: outcome.ownerId, new_contact: outcome.created },
   });
+  if (outcome.ownerId) {
+    await notifyLeadOwner(env, db, {
+      workspaceId: row.workspaceId,
+      submissionId,
+      formId: row.formId,
+      formName: row.formName,
+      contactId: outcome.contactId,
+      dealId: outcome.dealId,
+      ownerId: outcome.ownerId,
+    });
+  }
+}
+
+/**
+ * Tells the lead's owner. Keyed by the submission, so a processing that runs again (a queue
+ * redelivery, a retry after a failure further on) tells them once. The lead is already stored
+ * and processed: a notification that cannot be sent is logged, and must not turn the lead into
+ * a failed one that the queue would process again.
+ */
+async function notifyLeadOwner(
+  env: Env,
+  db: Database,
+  lead: { workspaceId: string; submissionId: string; formId: string; formName: string; contactId: string; dealId: string | null; ownerId: string },
+): Promise<void> {
+  try {
+    const [contact] = await db
+      .select({ firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.primaryEmail, phone: contacts.primaryPhone })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, lead.workspaceId), eq(contacts.id, lead.contactId)))
+      .limit(1);
+    const fullName = [contact?.firstName, contact?.lastName].filter((part) => part).join(" ");
+    await notifyUser(env, db, {
+      workspaceId: lead.workspaceId,
+      userId: lead.ownerId,
+      // A lead without a name is still somebody: their address says who better than "a contact".
+      message: { type: "lead.assigned", name: fullName || contact?.email || contact?.phone || null, formName: lead.formName },
+      dedupeKey: `lead.assigned:${lead.submissionId}`,
+      link: `/contacts/${lead.contactId}`,
+      data: { submission_id: lead.submissionId, form_id: lead.formId, contact_id: lead.contactId, deal_id: lead.dealId },
+      now: Date.now(),
+    });
+  } catch (error) {
+    console.error("Lead owner not notified", lead.submissionId, error);
+  }
 }

@@ -68,16 +68,15 @@ export async function scanBirthdays(env: Env, db: Database, window: string, afte
     const zone = contact.contactZone && isValidTimeZone(contact.contactZone) ? contact.contactZone : contact.workspaceZone;
     const local = localParts(now, zone);
     if (!isBirthdayOn(contact.birthday, local) || local.hour < greetFromHour) continue;
-    const name = [contact.firstName, contact.lastName].filter((part) => part).join(" ") || "A contact";
+    // Null for a contact without a name: the words for "a contact" are the recipient's language's.
+    const name = [contact.firstName, contact.lastName].filter((part) => part).join(" ") || null;
     await notifyUser(env, db, {
       workspaceId: contact.workspaceId,
       userId: contact.ownerId,
-      type: "contact.birthday",
+      message: { type: "contact.birthday", name },
       dedupeKey: `contact.birthday:${contact.id}:${local.year}`,
-      text: `${name} has a birthday today`,
       link: `/contacts/${contact.id}`,
       data: { contact_id: contact.id, birthday: contact.birthday, time_zone: zone },
-      email: { subject: `Birthday: ${name}`, text: `${name} has a birthday today.\n` },
       now,
     });
     told += 1;

@@ -50,12 +50,10 @@ export async function scanRottingStage(env: Env, db: Database, stageId: string, 
     await notifyUser(env, db, {
       workspaceId: stage.workspaceId,
       userId: deal.ownerId,
-      type: "deal.rotting",
+      message: { type: "deal.rotting", title: deal.title, stageName: stage.name, idleDays },
       dedupeKey: `deal.rotting:${deal.id}:${deal.idleSince}`,
-      text: `"${deal.title}" has been idle in ${stage.name} for ${idleDays} days`,
       link: `/deals/${deal.id}`,
       data: { deal_id: deal.id, stage_id: stage.id, idle_since: new Date(deal.idleSince).toISOString(), idle_days: idleDays, rotting_days: stage.rottingDays },
-      email: { subject: `Deal idle: ${deal.title}`, text: `"${deal.title}" has had no activity in ${stage.name} for ${idleDays} days.\n` },
       now,
     });
     told += 1;

@@ -5,7 +5,6 @@ import { isValidTimeZone, localParts, zonedTimeToUtc } from "../lib/zoned-time";
 import { notifyUser } from "../notifications/notify";
 import { sendJobs } from "./enqueue";
 import type { JobMessage } from "./messages";
-import { formatLocalTime } from "./task-reminders";
 
 const digestHour = 8;
 const membershipPageSize = 500;
@@ -83,7 +82,7 @@ function nextDate(isoDate: string): { year: number; month: number; day: number }
  * of their local day, read through tasks_assignee_idx. Nothing due → no notification.
  */
 export async function sendDigest(env: Env, db: Database, message: Extract<JobMessage, { type: "digest.send" }>, now: number): Promise<void> {
-  const [user] = await db.select({ timeZone: users.timeZone, language: users.language }).from(users).where(eq(users.id, message.user_id)).limit(1);
+  const [user] = await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, message.user_id)).limit(1);
   if (!user) return;
   const timeZone = isValidTimeZone(user.timeZone) ? user.timeZone : "UTC";
   const endOfDay = zonedTimeToUtc({ ...nextDate(message.local_date), hour: 0, minute: 0 }, timeZone);
@@ -106,20 +105,23 @@ export async function sendDigest(env: Env, db: Database, message: Extract<JobMes
   if (capped) rows.length = countedTasks;
   const overdue = rows.filter((row) => row.dueAt !== null && row.dueAt < now);
   const today = rows.length - overdue.length;
-  const lines = rows.slice(0, listedTasks).map((row) => `- ${row.title} (${formatLocalTime(row.dueAt ?? now, timeZone, user.language)})`);
-  if (rows.length > listedTasks) lines.push(`… and ${rows.length - listedTasks} more`);
-  // Rows come oldest due first, so when the read is capped only the last group read is short.
-  const more = (short: boolean) => (capped && short ? "+" : "");
-  const text = `Today: ${overdue.length}${more(today === 0)} overdue, ${today}${more(today > 0)} due today`;
+  const listed = rows.slice(0, listedTasks);
   await notifyUser(env, db, {
     workspaceId: message.workspace_id,
     userId: message.user_id,
-    type: "task.digest",
+    // Worded by notifyUser in the person's language; the "+" on a capped count is added there.
+    message: {
+      type: "task.digest",
+      localDate: message.local_date,
+      overdue: overdue.length,
+      dueToday: today,
+      capped,
+      tasks: listed.map((row) => ({ title: row.title, dueAt: row.dueAt ?? now })),
+      more: rows.length - listed.length,
+    },
     dedupeKey: `task.digest:${message.local_date}`,
-    text,
     link: "/tasks",
-    data: { local_date: message.local_date, overdue: overdue.length, due_today: today, capped, task_ids: rows.slice(0, listedTasks).map((row) => row.id) },
-    email: { subject: `Your tasks for ${message.local_date}`, text: `${text}\n\n${lines.join("\n")}\n` },
+    data: { local_date: message.local_date, overdue: overdue.length, due_today: today, capped, task_ids: listed.map((row) => row.id) },
     now,
   });
 }

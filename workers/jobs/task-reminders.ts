@@ -42,15 +42,6 @@ export async function enqueueDueReminders(env: Env, db: Database, now: number, c
   return enqueued;
 }
 
-/** "Thu, 22 Nov 2026, 09:00 EET"-like text in the person's language and time zone. */
-export function formatLocalTime(ms: number, timeZone: string, language: string): string {
-  try {
-    return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(ms);
-  } catch {
-    return new Date(ms).toISOString();
-  }
-}
-
 /**
  * Tells the assignee about one due reminder. The reminder row must still exist (a task that
  * changed or closed loses its pending rows) and the task must be open and not deleted; otherwise
@@ -66,7 +57,6 @@ export async function remindTask(env: Env, db: Database, reminderId: string, now
       deletedAt: tasks.deletedAt,
       assigneeId: tasks.assigneeId,
       timeZone: users.timeZone,
-      language: users.language,
     })
     .from(taskReminders)
     .innerJoin(tasks, and(eq(tasks.id, taskReminders.taskId), eq(tasks.workspaceId, taskReminders.workspaceId)))
@@ -76,17 +66,15 @@ export async function remindTask(env: Env, db: Database, reminderId: string, now
   if (!row || row.status !== "open" || row.deletedAt !== null || row.assigneeId === null) return;
   const timeZone = row.timeZone ?? "UTC";
   const due = row.dueAt ?? row.reminder.fireAt;
-  const dueText = formatLocalTime(due, timeZone, row.language ?? "en");
   await notifyUser(env, db, {
     workspaceId: row.reminder.workspaceId,
     userId: row.assigneeId,
-    type: "task.reminder",
+    // Worded by notifyUser in the assignee's language and zone.
+    message: { type: "task.reminder", title: row.title, dueAt: due },
     dedupeKey: `task.reminder:${row.reminder.id}`,
-    text: `Reminder: ${row.title}`,
     link: "/tasks",
     // Language-neutral: clients render their own words and local time from these.
     data: { task_id: row.reminder.taskId, reminder_id: row.reminder.id, title: row.title, due_at: new Date(due).toISOString(), time_zone: timeZone },
-    email: { subject: `Reminder: ${row.title}`, text: `${row.title}\n\nDue: ${dueText}\n` },
     now,
   });
 }

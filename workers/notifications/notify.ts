@@ -6,6 +6,7 @@ import { transportFor } from "../email/transport";
 import { hubFor } from "../hub/client";
 import { isoTime } from "../http/fields";
 import type { Notification } from "./notification.schema";
+import { renderNotification, type NotificationMessage } from "./wording";
 
 // The one way anything tells a person something: a scheduled job, a lead assignment, a task
 // handed to someone. Every step is keyed by `dedupeKey`, because producers run from queue
@@ -14,14 +15,13 @@ import type { Notification } from "./notification.schema";
 export type NotifyInput = {
   workspaceId: string;
   userId: string;
-  type: NotificationType;
+  /** What happened, in raw values; worded here in the recipient's language (its `type` is the notification's). */
+  message: NotificationMessage;
   /** What happened, e.g. "task.reminder:rem_…"; unique per user. */
   dedupeKey: string;
-  text: string;
   link: string | null;
+  /** Language-neutral facts for clients that render their own words. */
   data: Record<string, unknown>;
-  /** Sent when the person's preference for `type` allows email. */
-  email?: { subject: string; text: string } | undefined;
   now: number;
 };
 
@@ -54,36 +54,40 @@ export function emailDedupeKey(userId: string, dedupeKey: string) {
  * same dedupe key finishes what an earlier, interrupted call left undone and repeats nothing.
  * Only members of the workspace are told (an owner who left gets nothing).
  *
- * One D1 batch (one round trip, one transaction) reads the recipient, inserts the notification
- * if they are a member who wants it in-app, and claims its push (pushed_at) if nobody has; then
- * the push, then the email. An email failure throws, so the message is retried: the retry finds
- * the notification stored and pushed and sends only the email.
+ * First the recipient is read (membership, language, time zone, address, preference): the words
+ * depend on them. Then one D1 batch (one round trip, one transaction) inserts the notification
+ * if they are still a member who wants it in-app, and claims its push (pushed_at) if nobody has;
+ * then the push, then the email. An email failure throws, so the message is retried: the retry
+ * finds the notification stored and pushed and sends only the email.
  */
 export async function notifyUser(env: Env, db: Database, input: NotifyInput): Promise<NotifyResult> {
-  const defaults = defaultPreference(input.type);
+  const type: NotificationType = input.message.type;
+  const defaults = defaultPreference(type);
+  const preferenceOf = and(
+    eq(notificationPreferences.workspaceId, memberships.workspaceId),
+    eq(notificationPreferences.userId, memberships.userId),
+    eq(notificationPreferences.type, type),
+  );
+  const [recipient] = await db
+    .select({
+      email: users.email,
+      name: users.name,
+      language: users.language,
+      timeZone: users.timeZone,
+      wantsEmail: notificationPreferences.email,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(notificationPreferences, preferenceOf)
+    .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
+    .limit(1);
+  if (!recipient) return { notificationId: null, pushed: false, emailed: false };
+  const rendered = renderNotification(input.message, { language: recipient.language, timeZone: recipient.timeZone });
+
   const mine = and(eq(notifications.workspaceId, input.workspaceId), eq(notifications.userId, input.userId), eq(notifications.dedupeKey, input.dedupeKey));
-  const [recipients, , claimed] = await db.batch([
-    db
-      // Aliased: in a batch D1 returns rows keyed by column name, and users.email and
-      // notification_preferences.email would overwrite each other.
-      .select({
-        email: sql<string>`${users.email}`.as("recipient_email"),
-        name: sql<string>`${users.name}`.as("recipient_name"),
-        wantsEmail: sql<number | null>`${notificationPreferences.email}`.as("wants_email"),
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .leftJoin(
-        notificationPreferences,
-        and(
-          eq(notificationPreferences.workspaceId, memberships.workspaceId),
-          eq(notificationPreferences.userId, memberships.userId),
-          eq(notificationPreferences.type, input.type),
-        ),
-      )
-      .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
-      .limit(1),
-    // Insert ... select: the row is written only for a member who wants this type in-app.
+  const [, claimed] = await db.batch([
+    // Insert ... select: the row is written only for a member who wants this type in-app; the
+    // membership is checked again here, in the write, not only in the read before it.
     db
       .insert(notifications)
       .select(
@@ -93,9 +97,9 @@ export async function notifyUser(env: Env, db: Database, input: NotifyInput): Pr
             // Qualified by hand: drizzle names plain columns unqualified here, and the join makes them ambiguous.
             workspaceId: sql<string>`${memberships.workspaceId}`.as("workspace_id"),
             userId: sql<string>`${memberships.userId}`.as("user_id"),
-            type: sql<NotificationType>`${input.type}`.as("type"),
+            type: sql<NotificationType>`${type}`.as("type"),
             dedupeKey: sql<string>`${input.dedupeKey}`.as("dedupe_key"),
-            text: sql<string>`${input.text}`.as("text"),
+            text: sql<string>`${rendered.text}`.as("text"),
             link: sql<string | null>`${input.link}`.as("link"),
             data: sql<string>`${JSON.stringify(input.data)}`.as("data"),
             createdAt: sql<number>`${input.now}`.as("created_at"),
@@ -103,14 +107,7 @@ export async function notifyUser(env: Env, db: Database, input: NotifyInput): Pr
             pushedAt: sql<null>`NULL`.as("pushed_at"),
           })
           .from(memberships)
-          .leftJoin(
-            notificationPreferences,
-            and(
-              eq(notificationPreferences.workspaceId, memberships.workspaceId),
-              eq(notificationPreferences.userId, memberships.userId),
-              eq(notificationPreferences.type, input.type),
-            ),
-          )
+          .leftJoin(notificationPreferences, preferenceOf)
           .where(
             and(
               eq(memberships.workspaceId, input.workspaceId),
@@ -127,23 +124,21 @@ export async function notifyUser(env: Env, db: Database, input: NotifyInput): Pr
       .where(and(mine, isNull(notifications.pushedAt)))
       .returning(),
   ]);
-  const recipient = recipients[0];
-  if (!recipient) return { notificationId: null, pushed: false, emailed: false };
 
   const row = claimed[0];
   const pushed = row ? await push(env, db, row) : false;
 
   let emailed = false;
-  if ((recipient.wantsEmail === null ? defaults.email : recipient.wantsEmail === 1) && input.email) {
+  if (recipient.wantsEmail === null ? defaults.email : recipient.wantsEmail) {
     await transportFor(env, db).send({
       workspaceId: input.workspaceId,
       dedupeKey: emailDedupeKey(input.userId, input.dedupeKey),
-      kind: input.type,
+      kind: type,
       from: env.MAIL_FROM,
       to: recipient.email,
       toName: recipient.name,
-      subject: input.email.subject,
-      text: input.email.text,
+      subject: rendered.subject,
+      text: rendered.body,
       // Tell mail systems (and vacation auto-replies) that nobody typed this.
       headers: { "Auto-Submitted": "auto-generated" },
     });

@@ -434,17 +434,15 @@ export async function deleteTask(ctx: ServiceContext, id: string): Promise<void>
 export async function notifyTaskAssigned(env: Env, db: Database, input: { workspaceId: string; task: Task; assigneeId: string; actor: Actor; now: number }) {
   try {
     const [by] = input.actor.type === "user" && input.actor.id ? await db.select({ name: users.name }).from(users).where(eq(users.id, input.actor.id)).limit(1) : [];
-    const who = by?.name ?? "An integration";
-    const due = input.task.due_at ? ` (due ${input.task.due_at})` : "";
     await notifyUser(env, db, {
       workspaceId: input.workspaceId,
       userId: input.assigneeId,
-      type: "task.assigned",
+      // Worded by notifyUser in the assignee's language, the due time in their zone; no name
+      // (an API key or the system) reads as "an integration" there.
+      message: { type: "task.assigned", title: input.task.title, dueAt: input.task.due_at ? Date.parse(input.task.due_at) : null, byName: by?.name ?? null },
       dedupeKey: `task.assigned:${input.task.id}:${input.task.version}`,
-      text: `${who} assigned you a task: ${input.task.title}`,
       link: "/tasks",
       data: { task_id: input.task.id, title: input.task.title, due_at: input.task.due_at, assigned_by: input.actor.id },
-      email: { subject: `New task: ${input.task.title}`, text: `${who} assigned you a task: ${input.task.title}${due}.` },
       now: input.now,
     });
   } catch (error) {
