@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { activityRoutes } from "./activities/activity.routes";
@@ -18,9 +18,10 @@ import { liveRoutes } from "./hub/live.routes";
 import { requireJsonBody } from "./http/content-type";
 import { database } from "./http/database";
 import { docsRoutes } from "./http/docs.routes";
+import { healthRoutes } from "./http/health.routes";
 import { idempotency } from "./http/idempotency";
 import { methodIndex } from "./http/method-not-allowed";
-import { authenticated, createRouter, jsonContent } from "./http/openapi";
+import { authenticated, createRouter } from "./http/openapi";
 import { ProblemError, problemResponse, problems } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
@@ -31,15 +32,6 @@ import { timelineRoutes } from "./timeline/timeline.routes";
 import { workspaceRoutes } from "./workspaces/workspace.routes";
 
 export const maxBodyBytes = 1024 * 1024;
-
-const healthRoute = createRoute({
-  method: "get",
-  path: "/api/health",
-  tags: ["Meta"],
-  summary: "Liveness without I/O (the benchmark baseline)",
-  security: [],
-  responses: { 200: jsonContent(z.object({ status: z.literal("ok") }).openapi("Health"), "Alive") },
-});
 
 function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
@@ -71,7 +63,7 @@ export function createApp() {
   app.use("/api/v1/*", database());
   app.use("/api/v1/*", idempotency());
 
-  app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
+  app.route("/api", healthRoutes);
 
   const v1 = createRouter()
     .route("/", authRoutes)

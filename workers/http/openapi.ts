@@ -39,6 +39,7 @@ const problemDescriptions = {
   415: "Body is not JSON",
   422: "Validation failed",
   429: "Too many requests; see Retry-After",
+  503: "A dependency (the database) is not reachable",
 } as const;
 
 type ProblemStatus = keyof typeof problemDescriptions;

@@ -132,6 +132,7 @@ export const problems = {
       headers: { "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
       extensions: { retry_after: Math.max(1, Math.ceil(retryAfterSeconds)) },
     }),
+  unavailable: (detail: string) => new ProblemError({ status: 503, code: "unavailable", title: "Service unavailable", detail }),
   internal: () =>
     new ProblemError({
       status: 500,
