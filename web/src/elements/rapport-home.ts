@@ -31,6 +31,8 @@ export class RapportHome extends HTMLElement {
     const records: Card[] = [
       { href: "/contacts", title: "home.contactsLink", hint: "home.contactsHint", icon: "contact" },
       { href: "/companies", title: "home.companiesLink", hint: "home.companiesHint", icon: "building" },
+      { href: "/pipeline", title: "home.pipelineLink", hint: "home.pipelineHint", icon: "board" },
+      { href: "/tasks", title: "home.tasksLink", hint: "home.tasksHint", icon: "check" },
     ];
     const recordList = this.cardList(records);
     const list = this.cardList(cards);

@@ -35,6 +35,15 @@ const shapes = {
     ["rect", { x: "4", y: "3", width: "16", height: "18", rx: "2" }],
     ["path", { d: "M8 8h8M8 12h8M8 16h5" }],
   ],
+  board: [
+    ["rect", { x: "3", y: "4", width: "5", height: "16", rx: "1.5" }],
+    ["rect", { x: "10", y: "4", width: "5", height: "11", rx: "1.5" }],
+    ["rect", { x: "17", y: "4", width: "4", height: "7", rx: "1.5" }],
+  ],
+  check: [
+    ["rect", { x: "3.5", y: "3.5", width: "17", height: "17", rx: "3" }],
+    ["path", { d: "M8 12.5l2.8 2.8L16.5 9" }],
+  ],
 } satisfies Record<string, Shape[]>;
 
 export type IconName = keyof typeof shapes;
