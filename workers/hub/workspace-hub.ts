@@ -79,7 +79,18 @@ export class WorkspaceHub extends DurableObject<Env> {
    * must not look like a gap to them. Returns how many tabs it reached.
    */
   async notify(userId: string, notification: { id: string } & Record<string, unknown>): Promise<number> {
-    const frame = JSON.stringify({ type: "notification", seq: this.seq, id: notification.id, data: notification });
+    return this.toUser(userId, JSON.stringify({ type: "notification", seq: this.seq, id: notification.id, data: notification }));
+  }
+
+  /**
+   * The person marked notifications read (ids, or all with null): their other tabs and devices
+   * update the bell without refetching. Personal like `notify`, so it takes no seq either.
+   */
+  async notificationsRead(userId: string, ids: string[] | null, unreadCount: number): Promise<number> {
+    return this.toUser(userId, JSON.stringify({ type: "notifications.read", seq: this.seq, ids, unread_count: unreadCount }));
+  }
+
+  private toUser(userId: string, frame: string): number {
     let delivered = 0;
     for (const socket of this.ctx.getWebSockets(userId)) {
       try {
