@@ -54,8 +54,10 @@ async function openSocket(account: Account) {
   const res = await exports.default.fetch("http://localhost/api/v1/live", { headers: { upgrade: "websocket", authorization: `Bearer ${account.token}` } });
   const socket = res.webSocket;
   if (!socket) throw new Error(`no socket: ${res.status}`);
-  const frames: { type: string; id?: string; data?: NotificationJson }[] = [];
-  socket.addEventListener("message", (event) => frames.push(JSON.parse(String(event.data))));
+  const frames: { type: string; id?: string; data?: NotificationJson; seq?: number; ids?: string[] | null; unread_count?: number }[] = [];
+  socket.addEventListener("message", (event) => {
+    frames.push(JSON.parse(String(event.data)));
+  });
   socket.accept();
   await vi.waitFor(() => expect(frames[0]?.type).toBe("hello"));
   return { socket, frames };
@@ -211,6 +213,41 @@ describe("notifications", () => {
     expect(ownerSocket.frames.filter((f) => f.type === "notification")).toHaveLength(1);
     ownerSocket.socket.close();
     memberSocket.socket.close();
+  });
+
+  it("tells the person's other tabs what was read and the new count, and nobody else", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "member");
+    const a = (await tell(owner)).notificationId;
+    await tell(owner);
+    await tell(member);
+    const firstTab = await openSocket(owner);
+    const secondTab = await openSocket(owner);
+    const memberSocket = await openSocket(member);
+    const reads = (frames: typeof firstTab.frames) => frames.filter((f) => f.type === "notifications.read");
+
+    const byIds = await call("POST", "/api/v1/notifications/read", { token: owner.token, body: { ids: [a] } });
+    expect(byIds.json).toEqual({ unread_count: 1 });
+    await vi.waitFor(() => expect(reads(secondTab.frames)).toHaveLength(1));
+    expect(reads(secondTab.frames)[0]).toMatchObject({ ids: [a], unread_count: 1 });
+    // Every tab of the person gets it: the hub cannot tell which one asked.
+    await vi.waitFor(() => expect(reads(firstTab.frames)).toHaveLength(1));
+
+    const all = await call("POST", "/api/v1/notifications/read", { token: owner.token, body: { all: true } });
+    expect(all.json).toEqual({ unread_count: 0 });
+    await vi.waitFor(() => expect(reads(secondTab.frames)).toHaveLength(2));
+    expect(reads(secondTab.frames)[1]).toMatchObject({ ids: null, unread_count: 0 });
+
+    // A frame the member should not get would arrive with the owner's; flush with a broadcast.
+    await call("PATCH", "/api/v1/workspace", { token: owner.token, body: { name: "Flush" } });
+    await vi.waitFor(() => expect(memberSocket.frames.some((f) => f.type === "workspace.updated")).toBe(true));
+    expect(reads(memberSocket.frames)).toEqual([]);
+    // The read frames took no workspace seq: the next event follows hello's directly (no gap for anyone).
+    const hello = secondTab.frames[0]?.seq ?? -1;
+    expect(reads(secondTab.frames).map((f) => f.seq)).toEqual([hello, hello]);
+    await vi.waitFor(() => expect(secondTab.frames.find((f) => f.type === "workspace.updated")?.seq).toBe(hello + 1));
+    expect((await list(member)).unread_count).toBe(1);
+    for (const open of [firstTab, secondTab, memberSocket]) open.socket.close();
   });
 });
 

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { hubFor } from "../hub/client";
 import { requireRole, requireUser } from "../http/auth";
 import { authenticated, createRouter, jsonBody, jsonContent, problemResponses } from "../http/openapi";
 import { idCursor } from "../http/pagination";
@@ -6,6 +7,15 @@ import { MarkReadInput, NotificationListQuery, NotificationPage, PreferenceInput
 import { getPreferences, listNotifications, markRead, setPreferences } from "./notification.service";
 
 const tags = ["Notifications"];
+
+/** Never throws: it runs in waitUntil, where a rejection would only be an unhandled error. */
+async function tellOtherTabs(env: Env, workspaceId: string, userId: string, ids: string[] | null, unreadCount: number): Promise<void> {
+  try {
+    await hubFor(env, workspaceId).notificationsRead(userId, ids, unreadCount);
+  } catch (error) {
+    console.error("Read notifications not sent live", userId, error);
+  }
+}
 
 // Notifications belong to a person, so every route needs a signed-in user (an API key has no
 // bell) and reads only that user's rows in the current workspace. Viewers get notifications too.
@@ -40,7 +50,12 @@ export const notificationRoutes = createRouter()
     }),
     async (c) => {
       const user = requireUser(c);
-      return c.json(await markRead(c.var.db, user.workspaceId, user.id, c.req.valid("json"), Date.now()), 200);
+      const target = c.req.valid("json");
+      const result = await markRead(c.var.db, user.workspaceId, user.id, target, Date.now());
+      // The person's other tabs and devices update their bell now rather than on their next
+      // list. After the D1 write, and after the response: the write stands either way.
+      c.executionCtx.waitUntil(tellOtherTabs(c.env, user.workspaceId, user.id, "ids" in target ? target.ids : null, result.unread_count));
+      return c.json(result, 200);
     },
   )
   .openapi(
