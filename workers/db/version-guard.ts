@@ -2,9 +2,18 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { problems } from "../http/problem";
 import type { Database } from "./client";
 import { constraintMessage } from "./errors";
-import { companies, contacts, deals, forms, memberships, pipelines, workspaces } from "./schema";
+import { activities, companies, contacts, deals, forms, memberships, pipelines, tasks, workspaces } from "./schema";
 
-type Versioned = typeof workspaces | typeof memberships | typeof contacts | typeof companies | typeof deals | typeof pipelines | typeof forms;
+type Versioned =
+  | typeof workspaces
+  | typeof memberships
+  | typeof contacts
+  | typeof companies
+  | typeof deals
+  | typeof pipelines
+  | typeof forms
+  | typeof tasks
+  | typeof activities;
 
 // D1 has no BEGIN/COMMIT, only batch(); a batch rolls back only when a statement fails. This
 // statement fails (NOT NULL on `version`) exactly when the row's version is no longer the one

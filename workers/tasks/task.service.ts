@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { auditInsert } from "../audit/audit.service";
 import type { Actor } from "../auth/principal";
@@ -6,7 +6,7 @@ import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { newId } from "../db/ids";
 import { companies, contacts, deals, memberships, taskReminders, tasks, users, workspaces } from "../db/schema";
-import { isVersionConflict } from "../db/version-guard";
+import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { assertVersion } from "../http/etag";
 import { isoTime } from "../http/fields";
 import { decodeCursor, toPage } from "../http/pagination";
@@ -226,15 +226,6 @@ async function enqueuedFireTimes(db: Database, taskId: string): Promise<number[]
 // ---------------------------------------------------------------------------------------------
 // Writes
 
-// Same trick as db/version-guard.ts (which lists its tables): this statement fails on NOT NULL
-// exactly when the row moved on since it was read, so the whole batch rolls back. Put it first.
-function taskVersionGuard(db: Database, id: string, expectedVersion: number) {
-  return db
-    .update(tasks)
-    .set({ version: sql<number>`NULL` })
-    .where(and(eq(tasks.id, id), ne(tasks.version, expectedVersion)));
-}
-
 function dueAtOf(value: string | null | undefined): number | null {
   return value === undefined || value === null ? null : Date.parse(value);
 }
@@ -367,7 +358,7 @@ async function applyUpdate(ctx: ServiceContext, id: string, patch: TaskPatchInpu
       auditInsert(ctx, { action: "task.created", entityType: "task", entityId: successor.id, before: null, after: snapshot(successor) }),
     );
   }
-  await ctx.db.batch([taskVersionGuard(ctx.db, id, current.version), ...writes]).catch((error: unknown) => {
+  await ctx.db.batch([versionGuard(ctx.db, tasks, id, current.version), ...writes]).catch((error: unknown) => {
     // tasks_previous_unique: someone else completed this task and created its follow-up first.
     if (isVersionConflict(error) || (successor && isUniqueViolation(error))) throw new LostRace();
     throw error;
@@ -413,7 +404,7 @@ export async function deleteTask(ctx: ServiceContext, id: string): Promise<void>
   const { row: current } = await getTask(ctx.db, ctx.actor.workspaceId, id);
   await ctx.db
     .batch([
-      taskVersionGuard(ctx.db, id, current.version),
+      versionGuard(ctx.db, tasks, id, current.version),
       ctx.db.update(tasks).set({ deletedAt: ctx.now, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: current.version + 1 }).where(eq(tasks.id, id)),
       deletePendingReminders(ctx, id),
       auditInsert(ctx, { action: "task.deleted", entityType: "task", entityId: id, before: { deleted_at: null }, after: { deleted_at: isoTime(ctx.now) } }),
