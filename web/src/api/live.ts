@@ -1,6 +1,6 @@
 // The workspace's live event stream (GET /api/v1/live, cookie-authenticated WebSocket). Events are
 // re-broadcast as window events; a reconnect or a seq gap broadcasts "resync" so views refetch.
-import { type LiveEvent, missedEvents, type NotificationFrame, parseLiveFrame, type PresenceFrame, reconnectDelay } from "../lib/live-frame";
+import { type LiveEvent, missedEvents, type NotificationFrame, type NotificationsReadFrame, parseLiveFrame, type PresenceFrame, reconnectDelay } from "../lib/live-frame";
 import { api } from "./client";
 
 export const liveEvent = "rapport:live";
@@ -8,6 +8,9 @@ export type LiveSignal = LiveEvent | { type: "resync" };
 export const presenceEvent = "rapport:presence";
 // The signed-in person's own notifications (reminders, digests, assignments), as they are created.
 export const notificationEvent = "rapport:notification";
+// The same person marked notifications read in another tab or on another device (this tab's own
+// marks come back too; applying them again changes nothing).
+export const notificationsReadEvent = "rapport:notifications-read";
 
 // What this tab is looking at; sent again after every reconnect (the hub forgets closed sockets).
 let watching: string | null = null;
@@ -39,6 +42,7 @@ function open(): void {
     if (missedEvents(lastSeq, frame)) emit({ type: "resync" });
     lastSeq = frame.seq;
     if (frame.type === "notification") window.dispatchEvent(new CustomEvent<NotificationFrame>(notificationEvent, { detail: frame }));
+    else if (frame.type === "notifications.read") window.dispatchEvent(new CustomEvent<NotificationsReadFrame>(notificationsReadEvent, { detail: frame }));
     else if ("id" in frame) emit(frame);
     else if (frame.type === "presence") window.dispatchEvent(new CustomEvent<PresenceFrame>(presenceEvent, { detail: frame }));
   });
@@ -83,6 +87,10 @@ export function watch(target: string | null): void {
   if (watching === target) return;
   watching = target;
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "watch", target }));
+}
+
+export function isNotificationsReadSignal(event: Event): event is CustomEvent<NotificationsReadFrame> {
+  return event instanceof CustomEvent && event.type === notificationsReadEvent;
 }
 
 export function isPresenceSignal(event: Event): event is CustomEvent<PresenceFrame> {

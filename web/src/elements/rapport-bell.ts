@@ -1,6 +1,6 @@
 import type { Notification } from "../../../workers/notifications/notification.schema";
 import { api } from "../api/client";
-import { isLiveSignal, liveEvent, notificationEvent } from "../api/live";
+import { isLiveSignal, isNotificationsReadSignal, liveEvent, notificationEvent, notificationsReadEvent } from "../api/live";
 import { decodeNotification } from "../api/task-decoders";
 import { bindAttribute, bindText, language, languageChanged, t } from "../i18n";
 import { formatDateTime } from "../lib/format";
@@ -8,7 +8,7 @@ import { badgeText, onceEach, safeLink } from "../lib/notifications";
 import { currentMe, sessionChanged, timeZone } from "../session";
 import { h, ht } from "../ui/dom";
 import { announceText } from "../ui/status";
-import { showReminderToast } from "./rapport-reminder-toast";
+import { closeReminderToasts, showReminderToast } from "./rapport-reminder-toast";
 
 function bellIcon(): SVGSVGElement {
   const ns = "http://www.w3.org/2000/svg";
@@ -26,7 +26,8 @@ function bellIcon(): SVGSVGElement {
  * The bell in the shell: a live unread count and a panel of the person's notifications. The
  * shell keeps one instance across page changes, so the count is not refetched on every click.
  * New notifications arrive as `rapport:notification` window events; a reconnect ("resync")
- * refetches the count, since frames sent while offline are lost.
+ * refetches the count, since frames sent while offline are lost. Reads made in the person's other
+ * tabs or devices arrive as `rapport:notifications-read`, so every bell shows the same count.
  */
 export class RapportBell extends HTMLElement {
   private unread = 0;
@@ -71,6 +72,9 @@ export class RapportBell extends HTMLElement {
     this.append(this.button, this.panel);
     this.renderCount();
     window.addEventListener(notificationEvent, (event) => this.onNotification(event));
+    window.addEventListener(notificationsReadEvent, (event) => {
+      if (isNotificationsReadSignal(event)) this.onReadElsewhere(event.detail.ids, event.detail.unreadCount);
+    });
     window.addEventListener(liveEvent, (event) => {
       if (isLiveSignal(event) && event.detail.type === "resync") void this.refreshCount();
     });
@@ -132,6 +136,27 @@ export class RapportBell extends HTMLElement {
       this.renderList();
     }
     if (notification.type === "task.reminder") showReminderToast(notification, () => void this.read({ ids: [notification.id] }));
+  }
+
+  /**
+   * Notifications were read in another tab (or in this one: its own marks come back too, and
+   * applying them twice changes nothing). The frame's count was read in the same D1 batch as the
+   * write, so it is the truth for the badge, as the POST's answer is for the tab that asked.
+   */
+  private onReadElsewhere(ids: string[] | null, unreadCount: number): void {
+    if (!currentMe()?.user) return;
+    this.setUnread(unreadCount);
+    const read = ids === null ? null : new Set(ids);
+    const now = new Date().toISOString();
+    let changed = false;
+    this.items = this.items.map((item) => {
+      if (item.read_at !== null || (read !== null && !read.has(item.id))) return item;
+      changed = true;
+      return { ...item, read_at: now };
+    });
+    if (changed) this.renderList();
+    // A reminder already dealt with elsewhere should not keep interrupting here.
+    closeReminderToasts(ids);
   }
 
   private openPanel(): void {

@@ -37,6 +37,15 @@ export class RapportReminderToast extends HTMLElement {
     this.append(item);
     while (this.children.length > 3) this.firstElementChild?.remove();
   }
+
+  /** Removes the toasts of notifications read elsewhere (null: all of them). */
+  close(ids: string[] | null): void {
+    const read = ids === null ? null : new Set(ids);
+    for (const item of this.querySelectorAll<HTMLElement>("[data-notification-id]")) {
+      const id = item.dataset.notificationId;
+      if (read === null || (id !== undefined && read.has(id))) item.remove();
+    }
+  }
 }
 
 customElements.define("rapport-reminder-toast", RapportReminderToast);
@@ -50,6 +59,10 @@ export function showReminderToast(notification: Notification, onOpen: () => void
     app.append(region);
   }
   region.add(notification, onOpen);
+}
+
+export function closeReminderToasts(ids: string[] | null): void {
+  document.querySelector("rapport-app")?.querySelector("rapport-reminder-toast")?.close(ids);
 }
 
 declare global {

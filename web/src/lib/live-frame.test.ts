@@ -53,6 +53,21 @@ describe("notification frames", () => {
   });
 });
 
+describe("notifications.read frames", () => {
+  it("parse the ids (or all) and the new count, and never count as a gap", () => {
+    const frame = parseLiveFrame('{"seq":7,"type":"notifications.read","ids":["ntf_1",2,"ntf_2"],"unread_count":3}');
+    expect(frame).toEqual({ type: "notifications.read", seq: 7, ids: ["ntf_1", "ntf_2"], unreadCount: 3 });
+    expect(frame && missedEvents(7, frame)).toBe(false);
+    expect(parseLiveFrame('{"seq":0,"type":"notifications.read","ids":null,"unread_count":0}')).toEqual({ type: "notifications.read", seq: 0, ids: null, unreadCount: 0 });
+  });
+
+  it("are ignored without a usable count or ids", () => {
+    expect(parseLiveFrame('{"seq":7,"type":"notifications.read","ids":null}')).toBeNull();
+    expect(parseLiveFrame('{"seq":7,"type":"notifications.read","ids":null,"unread_count":-1}')).toBeNull();
+    expect(parseLiveFrame('{"seq":7,"type":"notifications.read","unread_count":2}')).toBeNull();
+  });
+});
+
 describe("form.submitted", () => {
   it("reads the lead and who is told", () => {
     const frame = parseLiveFrame('{"seq":2,"type":"form.submitted","id":"sub_1","data":{"form_id":"frm_1","contact_id":"con_1","deal_id":null,"owner_id":"usr_2","new_contact":true}}');

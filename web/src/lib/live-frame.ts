@@ -33,7 +33,10 @@ export type LiveEvent = { type: LiveEventType; seq: number; id: string; data: Re
 export type PresenceFrame = { type: "presence"; seq: number; target: string; users: string[] };
 // A notification for the signed-in person only; it carries the latest seq without taking one.
 export type NotificationFrame = { type: "notification"; seq: number; id: string; data: Record<string, unknown> };
-export type LiveFrame = LiveEvent | PresenceFrame | NotificationFrame | { type: "hello" | "pong"; seq: number };
+// The person marked notifications read in another tab or device (ids, or all with null), with
+// the unread count after it; personal like a notification, so it carries the latest seq too.
+export type NotificationsReadFrame = { type: "notifications.read"; seq: number; ids: string[] | null; unreadCount: number };
+export type LiveFrame = LiveEvent | PresenceFrame | NotificationFrame | NotificationsReadFrame | { type: "hello" | "pong"; seq: number };
 
 export function parseLiveFrame(text: string): LiveFrame | null {
   let value: unknown;
@@ -52,6 +55,13 @@ export function parseLiveFrame(text: string): LiveFrame | null {
   if (type === "notification") {
     return typeof value.id === "string" ? { type, seq, id: value.id, data: isRecord(value.data) ? value.data : {} } : null;
   }
+  if (type === "notifications.read") {
+    const ids = value.ids === null ? null : Array.isArray(value.ids) ? value.ids.filter((id): id is string => typeof id === "string") : undefined;
+    const count = value.unread_count;
+    // A frame without a usable count would set the badge to nonsense: better ignored.
+    if (ids === undefined || typeof count !== "number" || !Number.isInteger(count) || count < 0) return null;
+    return { type, seq, ids, unreadCount: count };
+  }
   const eventType = liveEventTypes.find((candidate) => candidate === type);
   if (!eventType || typeof value.id !== "string") return null;
   return { type: eventType, seq, id: value.id, data: isRecord(value.data) ? value.data : {} };
@@ -66,7 +76,7 @@ export function reconnectDelay(attempt: number, random: number): number {
 /** A gap in seq means events were missed (e.g. while offline): the client must refetch. */
 export function missedEvents(lastSeq: number | null, frame: LiveFrame): boolean {
   if (lastSeq === null) return false;
-  // hello, pong and presence carry the latest seq without being an event themselves.
+  // hello, pong, presence and the personal frames carry the latest seq without being an event themselves.
   return "id" in frame && frame.type !== "notification" ? frame.seq > lastSeq + 1 : frame.seq > lastSeq;
 }
 
