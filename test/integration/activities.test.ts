@@ -1,5 +1,10 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { latestActivitySql, latestContactActivitySql } from "../../workers/activities/latest-activity";
+import { createDatabase } from "../../workers/db/client";
+import { newId } from "../../workers/db/ids";
+import { companies, contacts, deals } from "../../workers/db/schema";
 import { addMember, call, expectProblem, field, signUp, type Account } from "../helpers/api";
 
 type Activity = { id: string; type: string; direction: string | null; subject: string | null; body: string | null; occurred_at: string; contact_id: string | null; company_id: string | null; deal_id: string | null; author_id: string | null; author_name: string | null; version: number };
@@ -127,7 +132,7 @@ describe("listing activities", () => {
 });
 
 describe("last_activity_at", () => {
-  it("moves forward on the linked contact, company and deal (and on the board), never back, without a version bump", async () => {
+  it("moves forward on the linked contact, company and deal (and on the board); logging an older activity does not move it back; no version bump", async () => {
     const { owner, contact, company, deal } = await fixture();
     const pipelineId = field<string>((await get<unknown>(owner, `/api/v1/deals/${deal.id}`)) ?? {}, "pipeline_id");
     // Load the board first so the hub holds it in memory: the touch must update that copy too.
@@ -169,6 +174,144 @@ describe("last_activity_at", () => {
     const lead = contacts.data[0];
     expect(lead?.last_activity_at).not.toBeNull();
     expect(Date.parse(lead?.last_activity_at ?? "")).toBeGreaterThanOrEqual(before);
+  });
+
+  // Deleting, back-dating or moving an activity can lower a record's latest: it is worked out again.
+  type Stamped = { last_activity_at: string | null; version: number };
+  type BoardSnapshot = { columns: { deals: { id: string; last_activity_at: string | null }[] }[] };
+  const at = (day: number) => new Date(Date.UTC(2026, 2, day, 10)).toISOString();
+
+  async function stamps(owner: Account, ids: { contact: string; company: string; deal: string }, pipelineId: string) {
+    const board = await get<BoardSnapshot>(owner, `/api/v1/pipelines/${pipelineId}/board`);
+    return {
+      contact: await get<Stamped>(owner, `/api/v1/contacts/${ids.contact}`),
+      company: await get<Stamped>(owner, `/api/v1/companies/${ids.company}`),
+      deal: await get<Stamped>(owner, `/api/v1/deals/${ids.deal}`),
+      board: board.columns.flatMap((c) => c.deals).find((d) => d.id === ids.deal)?.last_activity_at,
+    };
+  }
+
+  async function linkedFixture() {
+    const { owner, contact, company, deal } = await fixture();
+    const pipelineId = field<string>(await get<unknown>(owner, `/api/v1/deals/${deal.id}`), "pipeline_id");
+    // The hub holds the board in memory from here on: the settle must update that copy too.
+    await get<unknown>(owner, `/api/v1/pipelines/${pipelineId}/board`);
+    const ids = { contact: contact.id, company: company.id, deal: deal.id };
+    const links = { contact_id: contact.id, company_id: company.id, deal_id: deal.id };
+    return { owner, ids, links, pipelineId };
+  }
+
+  it("deleting the latest activity falls back to the previous one, then to null, on contact, company, deal and board; versions unchanged", async () => {
+    const { owner, ids, links, pipelineId } = await linkedFixture();
+    const previous = await logActivity(owner, { type: "call", occurred_at: at(1), ...links });
+    const latest = await logActivity(owner, { type: "meeting", occurred_at: at(5), ...links });
+    expect((await stamps(owner, ids, pipelineId)).board).toBe(at(5));
+
+    expect((await call("DELETE", `/api/v1/activities/${latest.id}`, { token: owner.token })).status).toBe(204);
+    const fallen = await stamps(owner, ids, pipelineId);
+    expect(fallen.contact).toMatchObject({ last_activity_at: at(1), version: 1 });
+    expect(fallen.company).toMatchObject({ last_activity_at: at(1), version: 1 });
+    expect(fallen.deal).toMatchObject({ last_activity_at: at(1), version: 1 });
+    expect(fallen.board).toBe(at(1));
+
+    expect((await call("DELETE", `/api/v1/activities/${previous.id}`, { token: owner.token })).status).toBe(204);
+    const none = await stamps(owner, ids, pipelineId);
+    expect(none.contact).toMatchObject({ last_activity_at: null, version: 1 });
+    expect(none.company).toMatchObject({ last_activity_at: null, version: 1 });
+    expect(none.deal).toMatchObject({ last_activity_at: null, version: 1 });
+    expect(none.board).toBeNull();
+  });
+
+  it("back-dating the latest activity lowers last_activity_at to whichever is now the latest", async () => {
+    const { owner, ids, links, pipelineId } = await linkedFixture();
+    await logActivity(owner, { type: "call", occurred_at: at(3), ...links });
+    const latest = await logActivity(owner, { type: "meeting", occurred_at: at(9), ...links });
+    const res = await call("PATCH", `/api/v1/activities/${latest.id}`, { token: owner.token, body: { occurred_at: at(2) } });
+    expect(res.status, res.text).toBe(200);
+    const lowered = await stamps(owner, ids, pipelineId);
+    expect([lowered.contact.last_activity_at, lowered.company.last_activity_at, lowered.deal.last_activity_at, lowered.board]).toEqual([at(3), at(3), at(3), at(3)]);
+    expect([lowered.contact.version, lowered.company.version, lowered.deal.version]).toEqual([1, 1, 1]);
+  });
+
+  it("moving an activity from contact A to contact B (and off its company and deal) recomputes both sides", async () => {
+    const { owner, ids, links, pipelineId } = await linkedFixture();
+    const other = await post(owner, "/api/v1/contacts", { first_name: "Jonas" });
+    await logActivity(owner, { type: "note", occurred_at: at(2), ...links });
+    await logActivity(owner, { type: "note", occurred_at: at(4), contact_id: other.id });
+    const moving = await logActivity(owner, { type: "call", occurred_at: at(6), ...links });
+    const res = await call("PATCH", `/api/v1/activities/${moving.id}`, { token: owner.token, body: { contact_id: other.id, company_id: null, deal_id: null } });
+    expect(res.status, res.text).toBe(200);
+    const left = await stamps(owner, ids, pipelineId);
+    expect([left.contact.last_activity_at, left.company.last_activity_at, left.deal.last_activity_at, left.board]).toEqual([at(2), at(2), at(2), at(2)]);
+    expect(await get<Stamped>(owner, `/api/v1/contacts/${other.id}`)).toMatchObject({ last_activity_at: at(6), version: 1 });
+    // And back again, earlier than B's own: B falls back to its own note, A rises again.
+    const back = await call("PATCH", `/api/v1/activities/${moving.id}`, { token: owner.token, body: { contact_id: ids.contact, occurred_at: at(3) } });
+    expect(back.status, back.text).toBe(200);
+    expect(field(await get<unknown>(owner, `/api/v1/contacts/${other.id}`), "last_activity_at")).toBe(at(4));
+    expect(field(await get<unknown>(owner, `/api/v1/contacts/${ids.contact}`), "last_activity_at")).toBe(at(3));
+  });
+
+  it("a contact with a processed form submission falls back to the submission's time, not to null", async () => {
+    const owner = await signUp();
+    const form = await call("POST", "/api/v1/forms", { token: owner.token, body: { name: "Contact us", fields: [{ field: "email", required: true }], min_fill_seconds: 0 } });
+    expect(form.status, form.text).toBe(201);
+    const posted = await exports.default.fetch(`http://localhost/f/${field<string>(form.json, "public_key")}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "192.0.2.78" },
+      body: new URLSearchParams({ email: "fallback@activity.lt" }).toString(),
+      redirect: "manual",
+    });
+    expect(posted.status).toBeLessThan(400);
+    const lead = (await get<Page<{ id: string }>>(owner, "/api/v1/contacts?q=fallback@activity.lt")).data[0];
+    if (!lead) throw new Error("the submission made no contact");
+    const submission = (await get<Page<{ at: string }>>(owner, `/api/v1/contacts/${lead.id}/timeline?types=submission`)).data[0];
+    if (!submission) throw new Error("the contact has no submission");
+    const later = new Date(Date.parse(submission.at) + 86_400_000).toISOString();
+    const activity = await logActivity(owner, { type: "call", occurred_at: later, contact_id: lead.id });
+    expect(field(await get<unknown>(owner, `/api/v1/contacts/${lead.id}`), "last_activity_at")).toBe(later);
+    expect((await call("DELETE", `/api/v1/activities/${activity.id}`, { token: owner.token })).status).toBe(204);
+    expect(field(await get<unknown>(owner, `/api/v1/contacts/${lead.id}`), "last_activity_at")).toBe(submission.at);
+  });
+
+  it("the recompute subqueries are index lookups on activities_* and form_submissions_contact_idx, reading a few rows of 3,000", async () => {
+    const { owner, ids } = await linkedFixture();
+    const db = createDatabase(env.DB);
+    const ws = owner.workspaceId;
+    // 3,000 activities on the contact, company and deal, and 1,000 processed submissions of the
+    // contact: a recompute that walked the record's range instead of seeking would read thousands.
+    const start = Date.UTC(2025, 0, 1);
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ id: newId("activity", start + i * 60_000), at: start + i * 60_000 }));
+    await env.DB.prepare(
+      `INSERT INTO activities (id, workspace_id, type, occurred_at, contact_id, company_id, deal_id, created_at, updated_at, version)
+       SELECT value ->> 'id', ?1, 'note', value ->> 'at', ?2, ?3, ?4, value ->> 'at', value ->> 'at', 1 FROM json_each(?5)`,
+    )
+      .bind(ws, ids.contact, ids.company, ids.deal, JSON.stringify(rows))
+      .run();
+    const formId = field<string>((await call("POST", "/api/v1/forms", { token: owner.token, body: { name: "Cost", fields: [{ field: "email" }] } })).json, "id");
+    await env.DB.prepare(
+      `INSERT INTO form_submissions (id, workspace_id, form_id, status, payload, contact_id, received_at)
+       SELECT value ->> 'id', ?1, ?2, 'processed', '{}', ?3, value ->> 'at' FROM json_each(?4)`,
+    )
+      .bind(ws, formId, ids.contact, JSON.stringify(rows.slice(0, 1000).map((row) => ({ id: newId("submission", row.at + 7), at: row.at + 7 }))))
+      .run();
+    const statements = [
+      db.update(contacts).set({ lastActivityAt: latestContactActivitySql(ws, ids.contact) }).where(and(eq(contacts.workspaceId, ws), eq(contacts.id, ids.contact))).toSQL(),
+      db.update(companies).set({ lastActivityAt: latestActivitySql("company", ws, ids.company) }).where(and(eq(companies.workspaceId, ws), eq(companies.id, ids.company))).toSQL(),
+      db.update(deals).set({ lastActivityAt: latestActivitySql("deal", ws, ids.deal) }).where(and(eq(deals.workspaceId, ws), eq(deals.id, ids.deal))).toSQL(),
+    ];
+    const expected = [["activities_contact_idx", "form_submissions_contact_idx"], ["activities_company_idx"], ["activities_deal_idx"]];
+    for (const [index, statement] of statements.entries()) {
+      const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).bind(...statement.params).all<{ detail: string }>();
+      const details = plan.results.map((row) => row.detail).join("\n");
+      for (const name of expected[index] ?? []) expect(details, statement.sql).toContain(name);
+      expect(details, statement.sql).not.toMatch(/SCAN (activities|form_submissions)(?! USING)/);
+      expect(details, statement.sql).not.toContain("USE TEMP B-TREE");
+      const run = await env.DB.prepare(statement.sql).bind(...statement.params).run();
+      expect(run.meta.rows_read, statement.sql).toBeLessThanOrEqual(20);
+    }
+    const latest = new Date(start + 2999 * 60_000).toISOString();
+    expect(field(await get<unknown>(owner, `/api/v1/contacts/${ids.contact}`), "last_activity_at")).toBe(latest);
+    expect(field(await get<unknown>(owner, `/api/v1/deals/${ids.deal}`), "last_activity_at")).toBe(latest);
   });
 });
 

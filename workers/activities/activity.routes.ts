@@ -30,6 +30,21 @@ async function touchLinkedDeal(c: Context<AppEnv>, activity: Activity) {
   }
 }
 
+/**
+ * After a delete, a back-dating or a move, the deals the activity was linked to before and after
+ * have last_activity_at worked out again by the hub (settleDeal), the single writer of deals.
+ * Failures are logged, not answered, for the same reason as touchLinkedDeal.
+ */
+async function settleDeals(c: Context<AppEnv>, dealIds: string[]) {
+  for (const dealId of dealIds) {
+    try {
+      await hubOf(c).settleDeal(writeContext(c), dealId);
+    } catch (error) {
+      console.error("Deal last_activity_at not settled", dealId, error);
+    }
+  }
+}
+
 const live = (activity: Activity) => ({ type: activity.type, contact_id: activity.contact_id, company_id: activity.company_id, deal_id: activity.deal_id, version: activity.version });
 
 export const activityRoutes = createRouter()
@@ -98,8 +113,8 @@ export const activityRoutes = createRouter()
     }),
     async (c) => {
       const patch = c.req.valid("json");
-      const activity = await updateActivity(serviceContext(c), c.req.valid("param").id, patch, parseIfMatch(c.req.valid("header")["if-match"]));
-      if (patch.occurred_at !== undefined || patch.deal_id !== undefined) await touchLinkedDeal(c, activity);
+      const { activity, dealsToSettle } = await updateActivity(serviceContext(c), c.req.valid("param").id, patch, parseIfMatch(c.req.valid("header")["if-match"]));
+      await settleDeals(c, dealsToSettle);
       announce(c, "activity.updated", activity.id, live(activity));
       c.header("etag", etagFor(activity.version));
       return c.json(activity, 200);
@@ -119,6 +134,7 @@ export const activityRoutes = createRouter()
     async (c) => {
       const { id } = c.req.valid("param");
       const row = await deleteActivity(serviceContext(c), id);
+      if (row.dealId) await settleDeals(c, [row.dealId]);
       announce(c, "activity.deleted", id, { contact_id: row.contactId, company_id: row.companyId, deal_id: row.dealId });
       return c.body(null, 204);
     },

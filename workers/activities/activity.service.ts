@@ -12,11 +12,12 @@ import { problems, type FieldError } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
 import type { Activity, ActivityCreateInput, ActivityListInput, ActivityPatchInput, Communication } from "./activity.schema";
 import { communicationMetrics } from "./communication";
+import { latestActivitySql, latestContactActivitySql } from "./latest-activity";
 
 // Activities: calls, emails, meetings, notes and messages linked to a contact, company and/or
 // deal. Writing one also keeps `last_activity_at` current on the linked contact and company (in
-// the same batch); the linked deal is touched by the caller through the workspace hub, the
-// single writer of deals.
+// the same batch); the linked deal is touched or settled by the caller through the workspace
+// hub, the single writer of deals.
 
 export type ActivityRow = typeof activities.$inferSelect;
 type Links = { contactId: string | null; companyId: string | null; dealId: string | null };
@@ -123,6 +124,8 @@ async function assertLinks(db: Database, workspaceId: string, links: Partial<Lin
   if (errors.length > 0) throw problems.validation(errors.sort((a, b) => (a.pointer ?? "").localeCompare(b.pointer ?? "")));
 }
 
+// Creating an activity only ever moves last_activity_at forward: the new activity cannot lower
+// anyone's latest, so max(current, occurred_at) equals a recompute and needs no lookup.
 // A plain UPDATE, no version bump: an activity does not change the contact or company itself, so
 // it must not make someone's open edit of that record stale.
 function touchRecords(ctx: ServiceContext, links: Links, at: number) {
@@ -145,6 +148,38 @@ function touchRecords(ctx: ServiceContext, links: Links, at: number) {
     );
   }
   return writes;
+}
+
+/**
+ * Works last_activity_at out again on every contact and company these activity versions were
+ * linked to: after a delete, a back-dating or an unlinking the old value may name an activity
+ * that is gone, and moving forward alone cannot lower it. Each is an UPDATE … SET = (index
+ * lookup), run in the same batch as the activity write so it sees that write and nothing can
+ * slip in between; no version bump, for the same reason as touchRecords.
+ */
+function recomputeRecords(ctx: ServiceContext, versions: Links[]) {
+  const workspaceId = ctx.actor.workspaceId;
+  const contactIds = new Set(versions.flatMap((links) => (links.contactId ? [links.contactId] : [])));
+  const companyIds = new Set(versions.flatMap((links) => (links.companyId ? [links.companyId] : [])));
+  return [
+    ...[...contactIds].map((id) =>
+      ctx.db
+        .update(contacts)
+        .set({ lastActivityAt: latestContactActivitySql(workspaceId, id) })
+        .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id))),
+    ),
+    ...[...companyIds].map((id) =>
+      ctx.db
+        .update(companies)
+        .set({ lastActivityAt: latestActivitySql("company", workspaceId, id) })
+        .where(and(eq(companies.workspaceId, workspaceId), eq(companies.id, id))),
+    ),
+  ];
+}
+
+/** The deals whose last_activity_at the caller must have the hub settle (recompute) afterwards. */
+function dealsOf(versions: Links[]): string[] {
+  return [...new Set(versions.flatMap((links) => (links.dealId ? [links.dealId] : [])))];
 }
 
 function occurredAt(value: string | undefined, fallback: number): number {
@@ -189,7 +224,9 @@ function activityVersionGuard(db: Database, id: string, expectedVersion: number)
     .where(and(eq(activities.id, id), ne(activities.version, expectedVersion)));
 }
 
-export async function updateActivity(ctx: ServiceContext, id: string, patch: ActivityPatchInput, expectedVersion: number | null): Promise<Activity> {
+export type ActivityChange = { activity: Activity; dealsToSettle: string[] };
+
+export async function updateActivity(ctx: ServiceContext, id: string, patch: ActivityPatchInput, expectedVersion: number | null): Promise<ActivityChange> {
   const workspaceId = ctx.actor.workspaceId;
   const { activity: current } = await getActivityRow(ctx.db, workspaceId, id);
   assertVersion(expectedVersion, current.version);
@@ -218,26 +255,34 @@ export async function updateActivity(ctx: ServiceContext, id: string, patch: Act
     dealId: next.dealId !== current.dealId ? next.dealId : null,
   });
   const { id: _id, workspaceId: _ws, createdAt: _c, authorId: _a, ...changes } = next;
+  // Only a new time or new links can change anyone's last activity; then both the records it
+  // left and the ones it now names are worked out again (a subject or outcome edit costs nothing).
+  const moved =
+    next.occurredAt !== current.occurredAt || next.contactId !== current.contactId || next.companyId !== current.companyId || next.dealId !== current.dealId;
+  const affected = moved ? [current, next] : [];
   await ctx.db
     .batch([
       activityVersionGuard(ctx.db, id, current.version),
       ctx.db.update(activities).set(changes).where(eq(activities.id, id)),
-      ...touchRecords(ctx, next, next.occurredAt),
+      ...recomputeRecords(ctx, affected),
       auditInsert(ctx, { action: "activity.updated", entityType: "activity", entityId: id, before: snapshot(current), after: snapshot(next) }),
     ])
     .catch(async (error: unknown) => {
       if (isVersionConflict(error)) throw problems.preconditionFailed((await getActivityRow(ctx.db, workspaceId, id)).activity.version);
       throw error;
     });
-  return getActivity(ctx.db, workspaceId, id);
+  return { activity: await getActivity(ctx.db, workspaceId, id), dealsToSettle: dealsOf(affected) };
 }
 
+/** Returns the deleted row; its deal_id is the deal the caller must have the hub settle. */
 export async function deleteActivity(ctx: ServiceContext, id: string): Promise<ActivityRow> {
   const { activity: current } = await getActivityRow(ctx.db, ctx.actor.workspaceId, id);
   await ctx.db
     .batch([
       activityVersionGuard(ctx.db, id, current.version),
       ctx.db.update(activities).set({ deletedAt: ctx.now, updatedAt: ctx.now, version: current.version + 1 }).where(eq(activities.id, id)),
+      // After the soft delete in the same batch, so the recompute no longer counts this activity.
+      ...recomputeRecords(ctx, [current]),
       auditInsert(ctx, { action: "activity.deleted", entityType: "activity", entityId: id, before: snapshot(current), after: null }),
     ])
     .catch((error: unknown) => {

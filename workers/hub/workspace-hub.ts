@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
+import { latestActivitySql } from "../activities/latest-activity";
 import { createDatabase } from "../db/client";
 import { deals } from "../db/schema";
 import { ProblemError, problems, type ProblemInit } from "../http/problem";
@@ -275,6 +276,31 @@ export class WorkspaceHub extends DurableObject<Env> {
         .update(deals)
         .set({ lastActivityAt: at })
         .where(and(eq(deals.workspaceId, workspaceId), eq(deals.id, dealId), isNull(deals.deletedAt), or(isNull(deals.lastActivityAt), lt(deals.lastActivityAt, at))))
+        .returning({ id: deals.id });
+      if (changed.length === 0) return;
+      const deal = toDeal(await getDeal(db, workspaceId, dealId));
+      await this.remember(deal, null);
+      await this.publish({ type: "deal.updated", id: deal.id, actor: write.actor.id, data: deal });
+    });
+  }
+
+  /**
+   * Works the deal's last_activity_at out again from its live activities (after one was deleted,
+   * back-dated or moved away, where touchDeal's forward-only move would keep a time that no
+   * longer exists). One UPDATE … SET = (index lookup), so the value is whatever D1 holds when
+   * this write's turn in the queue comes, which also keeps it right when a touchDeal for a newer
+   * activity runs before or after it. Like touchDeal: D1, then the board in memory, then
+   * `deal.updated`; no version bump, and nothing is published when the value did not change.
+   */
+  async settleDeal(write: WriteContext, dealId: string): Promise<void> {
+    await this.serial(async () => {
+      const db = this.db();
+      const workspaceId = write.actor.workspaceId;
+      const latest = latestActivitySql("deal", workspaceId, dealId);
+      const changed = await db
+        .update(deals)
+        .set({ lastActivityAt: latest })
+        .where(and(eq(deals.workspaceId, workspaceId), eq(deals.id, dealId), isNull(deals.deletedAt), sql`${deals.lastActivityAt} IS NOT ${latest}`))
         .returning({ id: deals.id });
       if (changed.length === 0) return;
       const deal = toDeal(await getDeal(db, workspaceId, dealId));
