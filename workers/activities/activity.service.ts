@@ -1,9 +1,9 @@
-import { and, desc, eq, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
 import { activities, apiKeys, companies, contacts, deals, users } from "../db/schema";
-import { isVersionConflict } from "../db/version-guard";
+import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { assertVersion } from "../http/etag";
 import { isoTime } from "../http/fields";
 import { keysetAfter, orderBy } from "../http/keyset";
@@ -215,15 +215,6 @@ export async function createActivity(ctx: ServiceContext, input: ActivityCreateI
   return getActivity(ctx.db, workspaceId, row.id);
 }
 
-// The same guard as db/version-guard.ts (NOT NULL on `version` fails the batch when the row
-// moved on), for the activities table.
-function activityVersionGuard(db: Database, id: string, expectedVersion: number) {
-  return db
-    .update(activities)
-    .set({ version: sql<number>`NULL` })
-    .where(and(eq(activities.id, id), ne(activities.version, expectedVersion)));
-}
-
 export type ActivityChange = { activity: Activity; dealsToSettle: string[] };
 
 export async function updateActivity(ctx: ServiceContext, id: string, patch: ActivityPatchInput, expectedVersion: number | null): Promise<ActivityChange> {
@@ -262,7 +253,7 @@ export async function updateActivity(ctx: ServiceContext, id: string, patch: Act
   const affected = moved ? [current, next] : [];
   await ctx.db
     .batch([
-      activityVersionGuard(ctx.db, id, current.version),
+      versionGuard(ctx.db, activities, id, current.version),
       ctx.db.update(activities).set(changes).where(eq(activities.id, id)),
       ...recomputeRecords(ctx, affected),
       auditInsert(ctx, { action: "activity.updated", entityType: "activity", entityId: id, before: snapshot(current), after: snapshot(next) }),
@@ -279,7 +270,7 @@ export async function deleteActivity(ctx: ServiceContext, id: string): Promise<A
   const { activity: current } = await getActivityRow(ctx.db, ctx.actor.workspaceId, id);
   await ctx.db
     .batch([
-      activityVersionGuard(ctx.db, id, current.version),
+      versionGuard(ctx.db, activities, id, current.version),
       ctx.db.update(activities).set({ deletedAt: ctx.now, updatedAt: ctx.now, version: current.version + 1 }).where(eq(activities.id, id)),
       // After the soft delete in the same batch, so the recompute no longer counts this activity.
       ...recomputeRecords(ctx, [current]),
