@@ -16,6 +16,9 @@ type TaskJson = {
   status: string;
   recurrence: string;
   previous_id: string | null;
+  contact_name: string | null;
+  company_name: string | null;
+  deal_title: string | null;
   completed_at: string | null;
   created_by: string | null;
   version: number;
@@ -90,6 +93,39 @@ describe("task CRUD", () => {
     expect((await call("DELETE", `/api/v1/tasks/${created.id}`, { token: owner.token })).status).toBe(204);
     expectProblem(await call("GET", `/api/v1/tasks/${created.id}`, { token: owner.token }), 404);
     expect((await listIds(owner, "assignee_id=me")).ids).not.toContain(created.id);
+  });
+
+  it("names the linked contact, company and deal on create, get, list and patch, and drops a deleted contact's name", async () => {
+    const owner = await signUp();
+    const post = async (path: string, body: Record<string, unknown>) => field<string>((await call("POST", path, { token: owner.token, body })).json, "id");
+    const contactId = await post("/api/v1/contacts", { first_name: "Ona", last_name: "Petraitė" });
+    const emailOnlyId = await post("/api/v1/contacts", { emails: ["jonas@example.lt"] });
+    const companyId = await post("/api/v1/companies", { name: "UAB Saulė" });
+    const dealId = await post("/api/v1/deals", { title: "Website redesign", company_id: companyId });
+    const names = { contact_name: "Ona Petraitė", company_name: "UAB Saulė", deal_title: "Website redesign" };
+
+    const created = await createTask(owner, { title: "Call about the offer", due_at: iso(Date.now() + hour), contact_id: contactId, company_id: companyId, deal_id: dealId });
+    expect(created).toMatchObject(names);
+    expect((await call("GET", `/api/v1/tasks/${created.id}`, { token: owner.token })).json).toMatchObject(names);
+    const listed = async () => field<TaskJson[]>((await call("GET", "/api/v1/tasks?assignee_id=me", { token: owner.token })).json, "data").find((t) => t.id === created.id);
+    expect(await listed()).toMatchObject(names);
+    const unlinked = await createTask(owner, { title: "Nobody" });
+    expect(unlinked).toMatchObject({ contact_name: null, company_name: null, deal_title: null });
+
+    // Moving the task to another contact names the new one; a title-only change keeps the names.
+    const moved = await call("PATCH", `/api/v1/tasks/${created.id}`, { token: owner.token, body: { contact_id: emailOnlyId } });
+    expect(moved.json).toMatchObject({ ...names, contact_name: "jonas@example.lt" });
+    const retitled = await call("PATCH", `/api/v1/tasks/${created.id}`, { token: owner.token, body: { contact_id: contactId, title: "Call Ona" } });
+    expect(retitled.json).toMatchObject(names);
+    expect((await call("PATCH", `/api/v1/tasks/${created.id}`, { token: owner.token, body: { priority: "high" } })).json).toMatchObject(names);
+
+    expect((await call("DELETE", `/api/v1/contacts/${contactId}`, { token: owner.token })).status).toBe(204);
+    expect((await call("GET", `/api/v1/tasks/${created.id}`, { token: owner.token })).json).toMatchObject({ ...names, contact_id: contactId, contact_name: null });
+    expect(await listed()).toMatchObject({ contact_id: contactId, contact_name: null, company_name: "UAB Saulė" });
+
+    // The company's timeline shows the same task with the same names.
+    const timeline = await call("GET", `/api/v1/companies/${companyId}/timeline?types=task`, { token: owner.token });
+    expect(field(timeline.json, "data", 0, "task")).toMatchObject({ id: created.id, contact_name: null, company_name: "UAB Saulė", deal_title: "Website redesign" });
   });
 
   it("answers a stale If-Match with 412 and the current version", async () => {
@@ -219,6 +255,11 @@ describe("listing tasks", () => {
       const details = plan.results.map((row) => row.detail).join("\n");
       expect(details, entry.sql).toMatch(/SEARCH tasks USING INDEX tasks_(assignee|workspace|contact|company|deal)_idx/);
       expect(details, entry.sql).not.toContain("TEMP B-TREE");
+      // The names come from one primary-key lookup per linked record, never a scan.
+      for (const table of ["users", "contacts", "companies", "deals"]) {
+        expect(details, entry.sql).toMatch(new RegExp(`SEARCH ${table} USING INDEX sqlite_autoindex_${table}_1 \\(id=\\?\\)`));
+      }
+      expect(details, entry.sql).not.toMatch(/SCAN (users|contacts|companies|deals)/);
     }
   });
 

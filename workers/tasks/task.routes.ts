@@ -76,7 +76,7 @@ export const taskRoutes = createRouter()
     async (c) => {
       const found = await getTask(c.var.db, c.var.principal.workspaceId, c.req.valid("param").id);
       c.header("etag", etagFor(found.row.version));
-      return c.json(toTask(found.row, found.assigneeName), 200);
+      return c.json(toTask(found.row, found), 200);
     },
   )
   .openapi(

@@ -55,6 +55,12 @@ export const TaskSchema = z
     contact_id: z.string().nullable(),
     company_id: z.string().nullable(),
     deal_id: z.string().nullable(),
+    contact_name: z
+      .string()
+      .nullable()
+      .openapi({ description: "The linked contact's first and last name, else their primary email; null when there is no linked contact, it has neither, or it was deleted." }),
+    company_name: z.string().nullable().openapi({ description: "The linked company's name; null when there is none or it was deleted." }),
+    deal_title: z.string().nullable().openapi({ description: "The linked deal's title; null when there is none or it was deleted." }),
     status: z.enum(taskStatuses),
     recurrence: z.enum(taskRecurrences),
     previous_id: z.string().nullable().openapi({ description: "The repeating task this one follows." }),

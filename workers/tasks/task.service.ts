@@ -18,7 +18,12 @@ import { normalizeOffsets, parseOffsets, reminderFireTimes } from "./reminders";
 import type { Task, TaskCreateInput, TaskListInput, TaskPatchInput } from "./task.schema";
 
 type TaskRow = typeof tasks.$inferSelect;
-type TaskWithName = { row: TaskRow; assigneeName: string | null };
+
+/** The names a task is shown with: its assignee's and those of the records it is linked to. */
+export type TaskNames = { assigneeName: string | null; contactName: string | null; companyName: string | null; dealTitle: string | null };
+type LinkNames = Omit<TaskNames, "assigneeName">;
+type TaskWithNames = TaskNames & { row: TaskRow };
+const noLinkNames: LinkNames = { contactName: null, companyName: null, dealTitle: null };
 
 /** What a write produced: the task, the next one of a repeating series, and whom to tell. */
 export type TaskWrite = {
@@ -31,7 +36,7 @@ export type TaskWrite = {
   changed: boolean;
 };
 
-export function toTask(row: TaskRow, assigneeName: string | null): Task {
+export function toTask(row: TaskRow, names: TaskNames): Task {
   return {
     id: row.id,
     title: row.title,
@@ -39,11 +44,14 @@ export function toTask(row: TaskRow, assigneeName: string | null): Task {
     due_at: isoTime(row.dueAt),
     reminder_offsets: parseOffsets(row.reminderOffsets),
     assignee_id: row.assigneeId,
-    assignee_name: row.assigneeId === null ? null : assigneeName,
+    assignee_name: row.assigneeId === null ? null : names.assigneeName,
     priority: row.priority,
     contact_id: row.contactId,
     company_id: row.companyId,
     deal_id: row.dealId,
+    contact_name: row.contactId === null ? null : names.contactName,
+    company_name: row.companyId === null ? null : names.companyName,
+    deal_title: row.dealId === null ? null : names.dealTitle,
     status: row.status,
     recurrence: row.recurrence,
     previous_id: row.previousId,
@@ -55,18 +63,49 @@ export function toTask(row: TaskRow, assigneeName: string | null): Task {
   };
 }
 
+/** The task's own fields, without the names of others (those are no part of its history). */
 function snapshot(row: TaskRow) {
-  const { id: _id, created_at: _c, updated_at: _u, version: _v, created_by: _cb, assignee_name: _n, ...fields } = toTask(row, null);
+  const {
+    id: _id,
+    created_at: _c,
+    updated_at: _u,
+    version: _v,
+    created_by: _cb,
+    assignee_name: _n,
+    contact_name: _cn,
+    company_name: _con,
+    deal_title: _dt,
+    ...fields
+  } = toTask(row, { assigneeName: null, ...noLinkNames });
   return fields;
 }
 
-const withAssignee = { row: tasks, assigneeName: users.name };
+// First and last name, else the primary email; a contact with neither reads null. A record
+// that is deleted or in another workspace joins as no row, so its name reads null too.
+const contactName = sql<string | null>`coalesce(nullif(trim(coalesce(${contacts.firstName}, '') || ' ' || coalesce(${contacts.lastName}, '')), ''), ${contacts.primaryEmail})`;
 
-export async function getTask(db: Database, workspaceId: string, id: string): Promise<TaskWithName> {
-  const [found] = await db
-    .select(withAssignee)
+/**
+ * LEFT JOIN conditions for the linked records' names, exported for the timeline's task query.
+ * Each is a primary-key lookup (the id), with the workspace and deleted_at checked on that row.
+ */
+export const taskContactJoin = and(eq(contacts.id, tasks.contactId), eq(contacts.workspaceId, tasks.workspaceId), isNull(contacts.deletedAt));
+export const taskCompanyJoin = and(eq(companies.id, tasks.companyId), eq(companies.workspaceId, tasks.workspaceId), isNull(companies.deletedAt));
+export const taskDealJoin = and(eq(deals.id, tasks.dealId), eq(deals.workspaceId, tasks.workspaceId), isNull(deals.deletedAt));
+export const taskLinkNames = { contactName, companyName: companies.name, dealTitle: deals.title };
+
+/** Tasks with every name they are shown with, in the one query that reads them. */
+function selectTasks(db: Database) {
+  return db
+    .select({ row: tasks, assigneeName: users.name, ...taskLinkNames })
     .from(tasks)
     .leftJoin(users, eq(users.id, tasks.assigneeId))
+    .leftJoin(contacts, taskContactJoin)
+    .leftJoin(companies, taskCompanyJoin)
+    .leftJoin(deals, taskDealJoin);
+}
+
+export async function getTask(db: Database, workspaceId: string, id: string): Promise<TaskWithNames> {
+  const [found] = await selectTasks(db)
     .where(and(eq(tasks.workspaceId, workspaceId), eq(tasks.id, id), isNull(tasks.deletedAt)))
     .limit(1);
   if (!found) throw problems.notFound("task");
@@ -96,7 +135,7 @@ export function taskListPlan(db: Database, actor: Actor, query: TaskListInput) {
   if (query.due_after !== undefined) where.push(gte(tasks.dueAt, Date.parse(query.due_after)));
   if (query.due_before !== undefined) where.push(lt(tasks.dueAt, Date.parse(query.due_before)));
   const cursor = decodeCursor(query.cursor);
-  const select = () => db.select(withAssignee).from(tasks).leftJoin(users, eq(users.id, tasks.assigneeId));
+  const select = () => selectTasks(db);
 
   const linked = query.contact_id ?? query.company_id ?? query.deal_id;
   if (linked !== undefined) {
@@ -147,7 +186,7 @@ function datedCursorValue(cursor: readonly (string | number)[]): number {
 
 export async function listTasks(db: Database, actor: Actor, query: TaskListInput) {
   const plan = taskListPlan(db, actor, query);
-  const shape = (found: TaskWithName) => toTask(found.row, found.assigneeName);
+  const shape = (found: TaskWithNames) => toTask(found.row, found);
   if (plan.kind === "recent") {
     return toPage(await plan.recent, query.limit, (found) => [found.row.id], shape);
   }
@@ -176,22 +215,24 @@ async function assigneeName(db: Database, workspaceId: string, userId: string): 
 
 type Links = { contactId: string | null; companyId: string | null; dealId: string | null };
 
-// Records of another workspace look exactly like unknown ones: 422 naming the field.
-async function assertLinksExist(db: Database, workspaceId: string, links: Partial<Links>) {
+// Records of another workspace look exactly like unknown ones: 422 naming the field. Returns the
+// names of the records it checked (null for those it was not asked about), for the response.
+async function assertLinksExist(db: Database, workspaceId: string, links: Partial<Links>): Promise<LinkNames> {
   const [contact, company, deal] = await Promise.all([
     links.contactId
-      ? db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, links.contactId), isNull(contacts.deletedAt))).limit(1)
+      ? db.select({ name: contactName }).from(contacts).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, links.contactId), isNull(contacts.deletedAt))).limit(1)
       : null,
     links.companyId
-      ? db.select({ id: companies.id }).from(companies).where(and(eq(companies.workspaceId, workspaceId), eq(companies.id, links.companyId), isNull(companies.deletedAt))).limit(1)
+      ? db.select({ name: companies.name }).from(companies).where(and(eq(companies.workspaceId, workspaceId), eq(companies.id, links.companyId), isNull(companies.deletedAt))).limit(1)
       : null,
-    links.dealId ? db.select({ id: deals.id }).from(deals).where(and(eq(deals.workspaceId, workspaceId), eq(deals.id, links.dealId), isNull(deals.deletedAt))).limit(1) : null,
+    links.dealId ? db.select({ name: deals.title }).from(deals).where(and(eq(deals.workspaceId, workspaceId), eq(deals.id, links.dealId), isNull(deals.deletedAt))).limit(1) : null,
   ]);
   const errors: FieldError[] = [];
   if (contact && contact.length === 0) errors.push({ pointer: "/contact_id", code: "unknown_contact", detail: "No contact with that id in this workspace." });
   if (company && company.length === 0) errors.push({ pointer: "/company_id", code: "unknown_company", detail: "No company with that id in this workspace." });
   if (deal && deal.length === 0) errors.push({ pointer: "/deal_id", code: "unknown_deal", detail: "No deal with that id in this workspace." });
   if (errors.length > 0) throw problems.validation(errors);
+  return { contactName: contact?.[0]?.name ?? null, companyName: company?.[0]?.name ?? null, dealTitle: deal?.[0]?.name ?? null };
 }
 
 function assertRepeatHasDueTime(recurrence: TaskRow["recurrence"], dueAt: number | null, pointer: string) {
@@ -236,7 +277,7 @@ export async function createTask(ctx: ServiceContext, input: TaskCreateInput): P
   const dueAt = dueAtOf(input.due_at);
   const recurrence = input.recurrence ?? "none";
   assertRepeatHasDueTime(recurrence, dueAt, "/recurrence");
-  const [name] = await Promise.all([
+  const [name, linkNames] = await Promise.all([
     assigneeId === null ? null : assigneeName(ctx.db, workspaceId, assigneeId),
     assertLinksExist(ctx.db, workspaceId, { contactId: input.contact_id ?? null, companyId: input.company_id ?? null, dealId: input.deal_id ?? null }),
   ]);
@@ -268,7 +309,7 @@ export async function createTask(ctx: ServiceContext, input: TaskCreateInput): P
     ...reminderInserts(ctx, row, []),
     auditInsert(ctx, { action: "task.created", entityType: "task", entityId: row.id, before: null, after: snapshot(row) }),
   ]);
-  return { task: toTask(row, name), next: null, assignedTo: assigneeId !== null && assigneeId !== ctx.actor.id ? assigneeId : null, changed: true };
+  return { task: toTask(row, { assigneeName: name, ...linkNames }), next: null, assignedTo: assigneeId !== null && assigneeId !== ctx.actor.id ? assigneeId : null, changed: true };
 }
 
 /** Whose clock a repeating task follows: its assignee's, or the workspace's when nobody has it. */
@@ -302,7 +343,7 @@ export async function updateTask(ctx: ServiceContext, id: string, patch: TaskPat
 
 async function applyUpdate(ctx: ServiceContext, id: string, patch: TaskPatchInput, expectedVersion: number | null): Promise<TaskWrite> {
   const workspaceId = ctx.actor.workspaceId;
-  const { row: current, assigneeName: currentName } = await getTask(ctx.db, workspaceId, id);
+  const { row: current, ...currentNames } = await getTask(ctx.db, workspaceId, id);
   assertVersion(expectedVersion, current.version);
 
   const assigneeId = patch.assignee_id === undefined ? current.assigneeId : patch.assignee_id;
@@ -310,8 +351,8 @@ async function applyUpdate(ctx: ServiceContext, id: string, patch: TaskPatchInpu
   const status = patch.status ?? current.status;
   const recurrence = patch.recurrence ?? current.recurrence;
   assertRepeatHasDueTime(recurrence, dueAt, patch.due_at === null ? "/due_at" : "/recurrence");
-  const [name] = await Promise.all([
-    assigneeId === current.assigneeId ? currentName : assigneeId === null ? null : assigneeName(ctx.db, workspaceId, assigneeId),
+  const [name, checkedNames] = await Promise.all([
+    assigneeId === current.assigneeId ? currentNames.assigneeName : assigneeId === null ? null : assigneeName(ctx.db, workspaceId, assigneeId),
     assertLinksExist(ctx.db, workspaceId, {
       contactId: patch.contact_id && patch.contact_id !== current.contactId ? patch.contact_id : null,
       companyId: patch.company_id && patch.company_id !== current.companyId ? patch.company_id : null,
@@ -339,7 +380,15 @@ async function applyUpdate(ctx: ServiceContext, id: string, patch: TaskPatchInpu
   };
 
   // Nothing to change (a repeated PATCH): answer with the task as it is, write nothing.
-  if (JSON.stringify(snapshot(next)) === JSON.stringify(snapshot(current))) return { task: toTask(current, currentName), next: null, assignedTo: null, changed: false };
+  if (JSON.stringify(snapshot(next)) === JSON.stringify(snapshot(current))) return { task: toTask(current, currentNames), next: null, assignedTo: null, changed: false };
+
+  // A link left as it was keeps the name read with the task; a new one was named by the check.
+  const names: TaskNames = {
+    assigneeName: name,
+    contactName: next.contactId === current.contactId ? currentNames.contactName : checkedNames.contactName,
+    companyName: next.companyId === current.companyId ? currentNames.companyName : checkedNames.companyName,
+    dealTitle: next.dealId === current.dealId ? currentNames.dealTitle : checkedNames.dealTitle,
+  };
 
   const remindersChange =
     next.dueAt !== current.dueAt || next.reminderOffsets !== current.reminderOffsets || next.status !== current.status || next.assigneeId !== current.assigneeId;
@@ -364,7 +413,7 @@ async function applyUpdate(ctx: ServiceContext, id: string, patch: TaskPatchInpu
     throw error;
   });
   const assignedTo = next.assigneeId !== null && next.assigneeId !== current.assigneeId && next.assigneeId !== ctx.actor.id && next.status === "open" ? next.assigneeId : null;
-  return { task: toTask(next, name), next: successor ? toTask(successor, name) : null, assignedTo, changed: true };
+  return { task: toTask(next, names), next: successor ? toTask(successor, names) : null, assignedTo, changed: true };
 }
 
 function changesOf(row: TaskRow) {

@@ -8,7 +8,7 @@ import { keysetAfter } from "../http/keyset";
 import { decodeCursor, encodeCursor } from "../http/pagination";
 import { problems } from "../http/problem";
 import { authorName, toActivity } from "../activities/activity.service";
-import { toTask } from "../tasks/task.service";
+import { taskCompanyJoin, taskContactJoin, taskDealJoin, taskLinkNames, toTask } from "../tasks/task.service";
 import { mergeNewestFirst, type TimelineKey } from "./merge";
 import { timelineKinds, type TimelineInput, type TimelineItem, type TimelineKind } from "./timeline.schema";
 
@@ -78,11 +78,15 @@ const assignees = alias(users, "assignees");
 async function taskEntries(db: Database, workspaceId: string, subject: TimelineSubject, cursor: TimelineKey | null, limit: number): Promise<Entry[]> {
   const link = subject.type === "contact" ? tasks.contactId : subject.type === "company" ? tasks.companyId : tasks.dealId;
   const rows = await db
-    .select({ task: tasks, assigneeName: assignees.name, creatorName: actorName })
+    .select({ task: tasks, assigneeName: assignees.name, creatorName: actorName, ...taskLinkNames })
     .from(tasks)
     .leftJoin(assignees, eq(assignees.id, tasks.assigneeId))
     .leftJoin(users, eq(users.id, tasks.createdBy))
     .leftJoin(apiKeys, eq(apiKeys.id, tasks.createdBy))
+    // The linked records' names, as on /tasks: primary-key lookups, one row each.
+    .leftJoin(contacts, taskContactJoin)
+    .leftJoin(companies, taskCompanyJoin)
+    .leftJoin(deals, taskDealJoin)
     .where(
       and(
         eq(tasks.workspaceId, workspaceId),
@@ -94,10 +98,10 @@ async function taskEntries(db: Database, workspaceId: string, subject: TimelineS
     )
     .orderBy(desc(tasks.id))
     .limit(limit + 1);
-  return rows.map(({ task, assigneeName, creatorName }) => ({
+  return rows.map(({ task, creatorName, ...names }) => ({
     at: task.createdAt,
     id: task.id,
-    item: { kind: "task", id: task.id, at: isoTime(task.createdAt), actor_id: task.createdBy, actor_name: creatorName, task: toTask(task, assigneeName) },
+    item: { kind: "task", id: task.id, at: isoTime(task.createdAt), actor_id: task.createdBy, actor_name: creatorName, task: toTask(task, names) },
   }));
 }
 
