@@ -182,6 +182,28 @@ export async function tasksFlow({ browser, origin, step, assert, screenshot }) {
     assert(prefs.body.data.find((item) => item.type === "deal.rotting")?.email === true, `preferences: ${JSON.stringify(prefs.body)}`);
   });
 
+  await step("tasks: a linked task names its contact, company and deal as links, as text (markup stays text)", async () => {
+    const post = async (path, body) => {
+      const response = await api(page, "POST", path, body);
+      assert(response.status === 201, `${path}: ${JSON.stringify(response)}`);
+      return response.body.id;
+    };
+    const company = "UAB Saulė <b>&</b>";
+    const contactId = await post("/contacts", { first_name: "Ona", last_name: "Petraitė" });
+    const companyId = await post("/companies", { name: company });
+    const dealId = await post("/deals", { title: "Website redesign", company_id: companyId });
+    await post("/tasks", { title: `Call about the redesign ${stamp}`, contact_id: contactId, company_id: companyId, deal_id: dealId });
+    await page.goto(`${origin}/tasks`);
+    const links = page.getByTestId("group-none").getByTestId("task-links");
+    await links.waitFor();
+    const text = await links.innerText();
+    assert(text === `Ona Petraitė · ${company} · Deal: Website redesign`, `links read "${text}"`);
+    assert((await links.locator("b").count()) === 0, "a name was inserted as markup");
+    const hrefs = await links.getByRole("link").evaluateAll((anchors) => anchors.map((a) => a.getAttribute("href")));
+    assert(hrefs.join() === `/contacts/${contactId},/companies/${companyId},/deals/${dealId}`, `hrefs ${hrefs}`);
+    await screenshot(page, "my-tasks-linked");
+  });
+
   await step("tasks: on a phone the task page and the quick-add dialog fit without horizontal scroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${origin}/tasks`);

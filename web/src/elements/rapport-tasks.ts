@@ -5,7 +5,7 @@ import { bindAttribute, bindText, language, languageChanged, t, type MessageKey 
 import { formatDateTime } from "../lib/format";
 import { debounce } from "../lib/latest";
 import { can } from "../lib/permissions";
-import { groupTasks, type TaskGroup, taskGroups } from "../lib/tasks";
+import { groupTasks, type TaskGroup, taskGroups, type TaskLink, taskLinks } from "../lib/tasks";
 import { role, timeZone } from "../session";
 import { h, ht } from "../ui/dom";
 import { emptyState } from "../ui/record-grid";
@@ -13,6 +13,21 @@ import { announce, announceText } from "../ui/status";
 import { offerUndo } from "../ui/undo";
 import { plus } from "./rapport-contacts";
 import { RapportTaskDialog } from "./rapport-task-dialog";
+
+const unnamedLink: Record<TaskLink["kind"], MessageKey> = { contact: "tasks.aContact", company: "tasks.aCompany", deal: "tasks.aDeal" };
+
+/** "Ona Petraitė · UAB Saulė · Deal: Website redesign"; names go in as text, never as markup. */
+function linkList(task: Task): HTMLElement | null {
+  const links = taskLinks(task);
+  if (links.length === 0) return null;
+  const parts: Node[] = [];
+  for (const [index, link] of links.entries()) {
+    if (index > 0) parts.push(document.createTextNode(" · "));
+    const label = link.name === null ? t(unnamedLink[link.kind]) : link.kind === "deal" ? t("tasks.dealNamed", { title: link.name }) : link.name;
+    parts.push(h("a", { href: link.href, "data-link": link.kind }, label));
+  }
+  return h("span", { class: "task-links", "data-testid": "task-links" }, ...parts);
+}
 
 const headings: Record<TaskGroup, MessageKey> = {
   overdue: "tasks.groupOverdue",
@@ -174,9 +189,8 @@ export class RapportTasks extends HTMLElement {
     }
     if (task.priority === "high") meta.push(ht("span", "tasks.priority.high", { class: "badge priority-high" }));
     if (task.recurrence !== "none") meta.push(ht("span", `tasks.recurrence.${task.recurrence}`, { class: "badge" }));
-    if (task.contact_id) meta.push(ht("a", "tasks.aContact", { href: `/contacts/${task.contact_id}` }));
-    if (task.company_id) meta.push(ht("a", "tasks.aCompany", { href: `/companies/${task.company_id}` }));
-    if (task.deal_id) meta.push(ht("a", "tasks.aDeal", { href: `/deals/${task.deal_id}` }));
+    const links = linkList(task);
+    if (links) meta.push(links);
     if (task.reminder_offsets.length === 0 && task.due_at) meta.push(ht("span", "tasks.noReminder", { class: "muted" }));
     const remove = h("button", { type: "button", class: "button subtle small", "data-role": "delete", "aria-label": t("tasks.delete", { title: task.title }), title: t("tasks.deleteShort") }, "×");
     remove.addEventListener("click", () => void this.deleteTask(task));

@@ -769,6 +769,7 @@ export const en = {
   "tasks.aContact": "Contact",
   "tasks.aCompany": "Company",
   "tasks.aDeal": "Deal",
+  "tasks.dealNamed": "Deal: {title}",
   "tasks.noReminder": "No reminder",
   "tasks.dueInvalid": "Enter a valid date and time.",
   "tasks.dueDateMissing": "Choose a date for this time.",

@@ -765,6 +765,7 @@ export const lt: Messages = {
   "tasks.aContact": "Kontaktas",
   "tasks.aCompany": "Įmonė",
   "tasks.aDeal": "Sandoris",
+  "tasks.dealNamed": "Sandoris: {title}",
   "tasks.noReminder": "Be priminimo",
   "tasks.dueInvalid": "Įveskite tinkamą datą ir laiką.",
   "tasks.dueDateMissing": "Pasirinkite šio laiko datą.",

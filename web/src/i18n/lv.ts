@@ -765,6 +765,7 @@ export const lv: Messages = {
   "tasks.aContact": "Kontakts",
   "tasks.aCompany": "Uzņēmums",
   "tasks.aDeal": "Darījums",
+  "tasks.dealNamed": "Darījums: {title}",
   "tasks.noReminder": "Bez atgādinājuma",
   "tasks.dueInvalid": "Ievadiet derīgu datumu un laiku.",
   "tasks.dueDateMissing": "Izvēlieties datumu šim laikam.",

@@ -765,6 +765,7 @@ export const ru: Messages = {
   "tasks.aContact": "Контакт",
   "tasks.aCompany": "Компания",
   "tasks.aDeal": "Сделка",
+  "tasks.dealNamed": "Сделка: {title}",
   "tasks.noReminder": "Без напоминания",
   "tasks.dueInvalid": "Введите правильные дату и время.",
   "tasks.dueDateMissing": "Выберите дату для этого времени.",

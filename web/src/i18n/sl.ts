@@ -765,6 +765,7 @@ export const sl: Messages = {
   "tasks.aContact": "Stik",
   "tasks.aCompany": "Podjetje",
   "tasks.aDeal": "Posel",
+  "tasks.dealNamed": "Posel: {title}",
   "tasks.noReminder": "Brez opomnika",
   "tasks.dueInvalid": "Vnesite veljaven datum in uro.",
   "tasks.dueDateMissing": "Izberite datum za to uro.",

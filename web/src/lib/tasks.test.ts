@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupTasks, localDate, reminderOffsets, reminderPresetOf, taskGroup, utcToZoned, zonedToUtc } from "./tasks";
+import { groupTasks, localDate, reminderOffsets, reminderPresetOf, taskGroup, taskLinks, utcToZoned, zonedToUtc } from "./tasks";
 
 const vilnius = "Europe/Vilnius";
 const at = (iso: string) => Date.parse(iso);
@@ -86,5 +86,29 @@ describe("reminder presets", () => {
     expect(reminderPresetOf([1440])).toBe("1440");
     expect(reminderPresetOf([1440, 15])).toBe("15");
     expect(reminderPresetOf([7])).toBe("0");
+  });
+});
+
+describe("taskLinks", () => {
+  const none = { contact_id: null, contact_name: null, company_id: null, company_name: null, deal_id: null, deal_title: null };
+
+  it("lists the contact, company and deal with their names, the person to call first", () => {
+    const links = taskLinks({ ...none, deal_id: "deal_1", deal_title: "Website redesign", company_id: "cmp_1", company_name: "UAB Saulė", contact_id: "con_1", contact_name: "Ona Petraitė" });
+    expect(links).toEqual([
+      { kind: "contact", href: "/contacts/con_1", name: "Ona Petraitė" },
+      { kind: "company", href: "/companies/cmp_1", name: "UAB Saulė" },
+      { kind: "deal", href: "/deals/deal_1", name: "Website redesign" },
+    ]);
+  });
+
+  it("keeps a link whose record has no name (deleted or nameless) so the row can fall back to its kind", () => {
+    expect(taskLinks({ ...none, contact_id: "con_1", contact_name: null, company_id: "cmp_1", company_name: "  " })).toEqual([
+      { kind: "contact", href: "/contacts/con_1", name: null },
+      { kind: "company", href: "/companies/cmp_1", name: null },
+    ]);
+  });
+
+  it("has nothing for an unlinked task, even if a stale name came along", () => {
+    expect(taskLinks({ ...none, contact_name: "Ghost" })).toEqual([]);
   });
 });

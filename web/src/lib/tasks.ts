@@ -109,3 +109,28 @@ export function reminderPresetOf(offsets: readonly number[]): ReminderPreset {
   const first = String(Math.min(...offsets));
   return reminderPresets.find((candidate) => candidate.value === first)?.value ?? "0";
 }
+
+type Linkable = {
+  contact_id: string | null;
+  contact_name: string | null;
+  company_id: string | null;
+  company_name: string | null;
+  deal_id: string | null;
+  deal_title: string | null;
+};
+
+/** One record a task is linked to; `name` is null when the server has none to show (deleted, nameless). */
+export type TaskLink = { kind: "contact" | "company" | "deal"; href: string; name: string | null };
+
+/**
+ * The records a task row links to, contact first (the person to call), then company, then deal.
+ * A blank name counts as none, so the row falls back to the generic "Contact" label.
+ */
+export function taskLinks(task: Linkable): TaskLink[] {
+  const links: TaskLink[] = [];
+  const named = (name: string | null) => (name && name.trim() ? name : null);
+  if (task.contact_id) links.push({ kind: "contact", href: `/contacts/${task.contact_id}`, name: named(task.contact_name) });
+  if (task.company_id) links.push({ kind: "company", href: `/companies/${task.company_id}`, name: named(task.company_name) });
+  if (task.deal_id) links.push({ kind: "deal", href: `/deals/${task.deal_id}`, name: named(task.deal_title) });
+  return links;
+}
