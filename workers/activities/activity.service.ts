@@ -46,19 +46,11 @@ export function toActivity(row: ActivityRow, author: string | null): Activity {
   };
 }
 
+// What the audit log records: the activity's own fields, derived from its JSON (as companies
+// do) so that a field added to the activity cannot be forgotten here.
 function snapshot(row: ActivityRow) {
-  return {
-    type: row.type,
-    direction: row.direction,
-    subject: row.subject,
-    body: row.body,
-    occurred_at: isoTime(row.occurredAt),
-    duration_seconds: row.durationSeconds,
-    outcome: row.outcome,
-    contact_id: row.contactId,
-    company_id: row.companyId,
-    deal_id: row.dealId,
-  };
+  const { id: _id, author_id: _a, author_name: _n, created_at: _c, updated_at: _u, version: _v, ...fields } = toActivity(row, null);
+  return fields;
 }
 
 function selectWithAuthor(db: Database) {
