@@ -5,13 +5,15 @@ import worker from "../../workers/index";
 import { call, signUp } from "../helpers/api";
 
 describe("scheduled work", () => {
-  it("the daily cron only enqueues a purge for its day", async () => {
+  it("the daily crons only enqueue the purge and the duplicate scans, then the audits, for their day", async () => {
     const send = vi.spyOn(env.JOBS, "sendBatch");
     const controller = createScheduledController({ scheduledTime: Date.UTC(2026, 10, 22, 3, 17), cron: "17 3 * * *" });
     const ctx = createExecutionContext();
     await worker.scheduled(controller, env);
     await waitOnExecutionContext(ctx);
-    expect(send).toHaveBeenCalledWith([{ body: { type: "maintenance.purge", window: "2026-11-22" } }]);
+    expect(send).toHaveBeenCalledWith([{ body: { type: "maintenance.purge", window: "2026-11-22" } }, { body: { type: "duplicates.nightly", window: "2026-11-22" } }]);
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.UTC(2026, 10, 22, 3, 47), cron: "47 3 * * *" }), env);
+    expect(send).toHaveBeenLastCalledWith([{ body: { type: "quality.nightly", window: "2026-11-22" } }]);
     send.mockRestore();
   });
 

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { createDatabase } from "../../workers/db/client";
-import type { NotificationType } from "../../workers/db/schema";
+import { notificationTypes, type NotificationType } from "../../workers/db/schema";
 import { notifyUser } from "../../workers/notifications/notify";
 import type { NotificationMessage } from "../../workers/notifications/wording";
 import { addMember, call, createApiKey, expectProblem, field, signUp, type Account } from "../helpers/api";
@@ -25,6 +25,10 @@ function messageOf(type: NotificationType, title: string): NotificationMessage {
       return { type, name: title };
     case "lead.assigned":
       return { type, name: title, formName: "Demo request" };
+    case "quality.digest":
+      return { type, score: 80, previousScore: 75, ownFindings: 3 };
+    case "import.finished":
+      return { type, fileName: `${title}.csv`, created: 1, updated: 0, invalid: 0, dryRun: false };
   }
 }
 
@@ -140,7 +144,7 @@ describe("notifications", () => {
     expect(prefs.find((p) => p.type === "task.reminder")).toEqual({ type: "task.reminder", in_app: true, email: true });
     expect(prefs.find((p) => p.type === "task.digest")).toEqual({ type: "task.digest", in_app: true, email: true });
     expect(prefs.find((p) => p.type === "deal.rotting")).toEqual({ type: "deal.rotting", in_app: true, email: false });
-    expect(prefs).toHaveLength(6);
+    expect(prefs).toHaveLength(notificationTypes.length);
 
     const put = await call("PUT", "/api/v1/notifications/preferences", {
       token: owner.token,

@@ -71,6 +71,7 @@ export async function signup(db: Database, config: TokenConfig, input: SignupInp
     timeZone,
     defaultPhoneCountry: input.default_phone_country ?? countryByTimeZone[timeZone] ?? "LT",
     language,
+    qualityInactiveDays: 90,
     version: 1,
     createdAt: now,
     updatedAt: now,

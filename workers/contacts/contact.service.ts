@@ -318,11 +318,11 @@ export async function createContact(ctx: ServiceContext, input: ContactCreateInp
   return toContact(completeRow(row), company ? { id: company.id, name: company.name } : null);
 }
 
-type NewContactRow = Omit<ContactRow, "searchRowid" | "version" | "deletedAt" | "lastActivityAt" | "firstSeenAt" | "lastSeenAt"> & { searchRowid: unknown };
+type NewContactRow = Omit<ContactRow, "searchRowid" | "version" | "deletedAt" | "lastActivityAt" | "firstSeenAt" | "lastSeenAt" | "mergedIntoId"> & { searchRowid: unknown };
 
 /** A just-inserted row as it now stands in D1 (its search rowid is internal and not needed). */
 function completeRow(row: NewContactRow): ContactRow {
-  return { ...row, searchRowid: 0, version: 1, deletedAt: null, lastActivityAt: null, firstSeenAt: null, lastSeenAt: null };
+  return { ...row, searchRowid: 0, version: 1, deletedAt: null, lastActivityAt: null, firstSeenAt: null, lastSeenAt: null, mergedIntoId: null };
 }
 
 function contactSnapshotOf(row: NewContactRow) {

@@ -25,6 +25,12 @@ export const idPrefixes = {
   reminder: "rem",
   notification: "ntf",
   email: "eml",
+  import: "imp",
+  duplicateScan: "dsc",
+  duplicateCluster: "dup",
+  merge: "mrg",
+  qualityAudit: "qa",
+  export: "exp",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

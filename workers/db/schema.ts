@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Every timestamp is UTC epoch milliseconds; every id is a prefixed sortable random string
 // (see ids.ts). Every table that holds workspace data carries workspace_id so that a
@@ -21,6 +21,8 @@ export const workspaces = sqliteTable("workspaces", {
   timeZone: text("time_zone").notNull(),
   defaultPhoneCountry: text("default_phone_country").notNull(),
   language: text("language", { enum: languages }).notNull(),
+  // Data-quality audits flag contacts with no activity for this many days.
+  qualityInactiveDays: integer("quality_inactive_days").notNull().default(90),
   version: integer("version").notNull().default(1),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -270,6 +272,8 @@ export const contacts = sqliteTable(
     consentSource: text("consent_source"),
     consentLegalBasis: text("consent_legal_basis"),
     lastActivityAt: integer("last_activity_at"),
+    // Set when the contact was merged into another one (and soft-deleted); undo clears it.
+    mergedIntoId: text("merged_into_id"),
     createdBy: text("created_by"),
     updatedBy: text("updated_by"),
     createdAt: integer("created_at").notNull(),
@@ -633,7 +637,7 @@ export const taskReminders = sqliteTable(
   ],
 );
 
-export const notificationTypes = ["task.reminder", "task.assigned", "task.digest", "deal.rotting", "contact.birthday", "lead.assigned"] as const;
+export const notificationTypes = ["task.reminder", "task.assigned", "task.digest", "deal.rotting", "contact.birthday", "lead.assigned", "quality.digest", "import.finished"] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
 export const notifications = sqliteTable(
@@ -663,7 +667,7 @@ export const notifications = sqliteTable(
 );
 
 // Only deviations from the defaults are stored (in-app on for every type; email on for
-// reminders and the digest).
+// reminders and the task and data-quality digests).
 export const notificationPreferences = sqliteTable(
   "notification_preferences",
   {
@@ -704,4 +708,275 @@ export const emailOutbox = sqliteTable(
     sentAt: integer("sent_at"),
   },
   (t) => [uniqueIndex("email_outbox_dedupe_unique").on(t.workspaceId, t.dedupeKey), index("email_outbox_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+// ---- Data quality: imports ------------------------------------------------------------------------
+
+export const jobStatuses = ["queued", "running", "done", "failed"] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+export const importMatchModes = ["create", "update_empty", "skip"] as const;
+export type ImportMatchMode = (typeof importMatchModes)[number];
+export const importRowOutcomes = ["created", "updated", "skipped", "invalid", "duplicate"] as const;
+export type ImportRowOutcome = (typeof importRowOutcomes)[number];
+
+// One CSV import (or dry run). The decoded file lives in import_chunks; counts move as chunks are
+// processed, so a reader sees progress without counting import_rows.
+export const imports = sqliteTable(
+  "imports",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    createdBy: text("created_by"),
+    fileName: text("file_name").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    encoding: text("encoding").notNull(),
+    delimiter: text("delimiter").notNull(),
+    // JSON array of the header cells, in file order.
+    headers: text("headers").notNull(),
+    // JSON object: CSV header → field (or "ignore").
+    mapping: text("mapping").notNull(),
+    onMatch: text("on_match", { enum: importMatchModes }).notNull(),
+    dryRun: integer("dry_run", { mode: "boolean" }).notNull(),
+    status: text("status", { enum: jobStatuses }).notNull(),
+    totalRows: integer("total_rows").notNull(),
+    processedRows: integer("processed_rows").notNull().default(0),
+    createdCount: integer("created_count").notNull().default(0),
+    updatedCount: integer("updated_count").notNull().default(0),
+    skippedCount: integer("skipped_count").notNull().default(0),
+    invalidCount: integer("invalid_count").notNull().default(0),
+    duplicateCount: integer("duplicate_count").notNull().default(0),
+    chunkCount: integer("chunk_count").notNull(),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    undoneAt: integer("undone_at"),
+    undoneBy: text("undone_by"),
+  },
+  (t) => [index("imports_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+// The decoded file, cut at record boundaries into pieces small enough for one D1 value and one
+// consumer step. processed_at makes a redelivered step a no-op.
+export const importChunks = sqliteTable(
+  "import_chunks",
+  {
+    importId: text("import_id").notNull().references(() => imports.id),
+    seq: integer("seq").notNull(),
+    // Spreadsheet row number of the chunk's first record (the header is row 1).
+    firstRow: integer("first_row").notNull(),
+    firstLine: integer("first_line").notNull(),
+    rowCount: integer("row_count").notNull(),
+    text: text("text").notNull(),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+// What happened to each row: the report, the rows download and undo read it.
+export const importRows = sqliteTable(
+  "import_rows",
+  {
+    importId: text("import_id").notNull().references(() => imports.id),
+    rowNumber: integer("row_number").notNull(),
+    outcome: text("outcome", { enum: importRowOutcomes }).notNull(),
+    contactId: text("contact_id"),
+    // JSON array of {pointer, code, message}, or null.
+    errors: text("errors"),
+    // JSON of the contact fields this row filled (update_empty), so undo can clear them.
+    filled: text("filled"),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.rowNumber] }), index("import_rows_contact_idx").on(t.importId, t.outcome, t.contactId)],
+);
+
+// ---- Data quality: duplicates ---------------------------------------------------------------------
+
+export const duplicateScanTriggers = ["nightly", "manual"] as const;
+export const duplicateClusterStatuses = ["open", "dismissed", "merged"] as const;
+export type DuplicateClusterStatus = (typeof duplicateClusterStatuses)[number];
+
+export const duplicateScans = sqliteTable(
+  "duplicate_scans",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    trigger: text("trigger", { enum: duplicateScanTriggers }).notNull(),
+    // The nightly run's date (ISO), unique per workspace, so a repeated cron does not scan twice.
+    window: text("window_key"),
+    status: text("status", { enum: jobStatuses }).notNull(),
+    contactsScanned: integer("contacts_scanned").notNull().default(0),
+    comparisons: integer("comparisons").notNull().default(0),
+    clustersFound: integer("clusters_found").notNull().default(0),
+    consumerMs: integer("consumer_ms"),
+    error: text("error"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("duplicate_scans_workspace_idx").on(t.workspaceId, t.id),
+    uniqueIndex("duplicate_scans_window_unique").on(t.workspaceId, t.window).where(sql`window_key IS NOT NULL`),
+  ],
+);
+
+export const duplicateClusters = sqliteTable(
+  "duplicate_clusters",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    // The sorted contact ids joined with ",": the same group found again is the same cluster.
+    memberKey: text("member_key").notNull(),
+    contactIds: text("contact_ids").notNull(),
+    score: real("score").notNull(),
+    // JSON array of {a, b, score, reasons: string[]} for the pairs that joined the cluster.
+    reasons: text("reasons").notNull(),
+    status: text("status", { enum: duplicateClusterStatuses }).notNull(),
+    scanId: text("scan_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    resolvedAt: integer("resolved_at"),
+    resolvedBy: text("resolved_by"),
+  },
+  (t) => [
+    uniqueIndex("duplicate_clusters_member_unique").on(t.workspaceId, t.memberKey),
+    index("duplicate_clusters_status_idx").on(t.workspaceId, t.status, t.score, t.id),
+  ],
+);
+
+// A pair someone said is not a duplicate; later scans never propose it again. contact_a < contact_b.
+export const duplicateDismissals = sqliteTable(
+  "duplicate_dismissals",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    contactA: text("contact_a").notNull(),
+    contactB: text("contact_b").notNull(),
+    dismissedBy: text("dismissed_by"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactA, t.contactB] })],
+);
+
+// A merge, with everything needed to undo it for 30 days.
+export const contactMerges = sqliteTable(
+  "contact_merges",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    primaryId: text("primary_id").notNull(),
+    duplicateIds: text("duplicate_ids").notNull(),
+    // JSON: field → the contact id whose value survived.
+    fields: text("fields").notNull(),
+    // JSON: the records before the merge and the ids of every link that was re-pointed.
+    snapshot: text("snapshot").notNull(),
+    clusterId: text("cluster_id"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    undoneAt: integer("undone_at"),
+    undoneBy: text("undone_by"),
+  },
+  (t) => [index("contact_merges_workspace_idx").on(t.workspaceId, t.id), index("contact_merges_primary_idx").on(t.workspaceId, t.primaryId)],
+);
+
+// ---- Data quality: audits -------------------------------------------------------------------------
+
+export const qualityAuditTriggers = ["nightly", "manual"] as const;
+export const qualityFindingKinds = [
+  "missing_email",
+  "missing_phone",
+  "invalid_email",
+  "invalid_phone",
+  "inactive",
+  "no_owner",
+  "rotting_deal",
+  "open_duplicates",
+  "unknown_consent",
+] as const;
+export type QualityFindingKind = (typeof qualityFindingKinds)[number];
+
+export const qualityAudits = sqliteTable(
+  "quality_audits",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    trigger: text("trigger", { enum: qualityAuditTriggers }).notNull(),
+    window: text("window_key"),
+    status: text("status", { enum: jobStatuses }).notNull(),
+    // 0–100 once done.
+    score: integer("score"),
+    contactCount: integer("contact_count"),
+    dealCount: integer("deal_count"),
+    // JSON: kind → count.
+    totals: text("totals").notNull().default("{}"),
+    // JSON array of {owner_id, contacts, findings: {kind: count}, score}.
+    perOwner: text("per_owner").notNull().default("[]"),
+    inactiveDays: integer("inactive_days").notNull(),
+    // JSON cursor of a chunked run.
+    cursor: text("cursor"),
+    error: text("error"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    index("quality_audits_workspace_idx").on(t.workspaceId, t.id),
+    uniqueIndex("quality_audits_window_unique").on(t.workspaceId, t.window).where(sql`window_key IS NOT NULL`),
+  ],
+);
+
+export const qualityFindings = sqliteTable(
+  "quality_findings",
+  {
+    auditId: text("audit_id").notNull().references(() => qualityAudits.id),
+    kind: text("kind", { enum: qualityFindingKinds }).notNull(),
+    entityType: text("entity_type", { enum: ["contact", "deal", "duplicate_cluster"] }).notNull(),
+    entityId: text("entity_id").notNull(),
+    ownerId: text("owner_id"),
+    // Short machine detail, e.g. the invalid address or phone.
+    detail: text("detail"),
+  },
+  (t) => [primaryKey({ columns: [t.auditId, t.kind, t.entityId] }), index("quality_findings_owner_idx").on(t.auditId, t.ownerId, t.kind)],
+);
+
+// ---- Data quality: exports ------------------------------------------------------------------------
+
+export const exportEntities = ["contacts", "companies", "deals"] as const;
+export type ExportEntity = (typeof exportEntities)[number];
+export const exportFormats = ["csv", "json"] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+export const exports = sqliteTable(
+  "exports",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    createdBy: text("created_by"),
+    entity: text("entity", { enum: exportEntities }).notNull(),
+    format: text("format", { enum: exportFormats }).notNull(),
+    // JSON of the list filters the export was asked with.
+    filters: text("filters").notNull(),
+    status: text("status", { enum: jobStatuses }).notNull(),
+    rowCount: integer("row_count").notNull().default(0),
+    byteSize: integer("byte_size").notNull().default(0),
+    chunkCount: integer("chunk_count").notNull().default(0),
+    cursor: text("cursor"),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    finishedAt: integer("finished_at"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("exports_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+export const exportChunks = sqliteTable(
+  "export_chunks",
+  {
+    exportId: text("export_id").notNull().references(() => exports.id),
+    seq: integer("seq").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.exportId, t.seq] })],
 );

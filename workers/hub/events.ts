@@ -29,6 +29,12 @@ export const hubEventTypes = [
   "task.created",
   "task.updated",
   "task.deleted",
+  "import.progress",
+  "import.finished",
+  "duplicates.updated",
+  "contacts.merged",
+  "audit.finished",
+  "export.finished",
 ] as const;
 export type HubEventType = (typeof hubEventTypes)[number];
 

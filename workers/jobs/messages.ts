@@ -24,6 +24,15 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("deals.rotting_scan"), window: hourWindow, stage_id: prefixedId("stg").optional() }),
   // Hourly: contacts whose birthday is today in their time zone; after_id continues a long run.
   z.object({ type: z.literal("contacts.birthday_scan"), window: hourWindow, after_id: prefixedId("con").optional() }),
+  // Data quality. An import runs its chunks in order; a long import continues in a new message.
+  z.object({ type: z.literal("import.run"), import_id: prefixedId("imp") }),
+  // Nightly: one duplicates.scan per workspace for the date (the scan row is unique per window).
+  z.object({ type: z.literal("duplicates.nightly"), window: isoDate }),
+  z.object({ type: z.literal("duplicates.scan"), scan_id: prefixedId("dsc") }),
+  // Nightly, after the duplicate scans: one quality.audit per workspace for the date.
+  z.object({ type: z.literal("quality.nightly"), window: isoDate }),
+  z.object({ type: z.literal("quality.audit"), audit_id: prefixedId("qa") }),
+  z.object({ type: z.literal("export.run"), export_id: prefixedId("exp") }),
 ]);
 
 export type JobMessage = z.infer<typeof JobMessage>;

@@ -8,8 +8,15 @@ export const everyMinute = "* * * * *";
 
 // Cron only enqueues; the queue consumer does the work. Each cron expression in wrangler.toml
 // maps to the messages it produces for its time window.
+const dateWindow = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 export const cronJobs: Record<string, (scheduledTime: number) => JobMessage[]> = {
-  "17 3 * * *": (scheduledTime) => [{ type: "maintenance.purge", window: new Date(scheduledTime).toISOString().slice(0, 10) }],
+  "17 3 * * *": (scheduledTime) => [
+    { type: "maintenance.purge", window: dateWindow(scheduledTime) },
+    { type: "duplicates.nightly", window: dateWindow(scheduledTime) },
+  ],
+  // Half an hour after the duplicate scans, so the audit counts tonight's clusters.
+  "47 3 * * *": (scheduledTime) => [{ type: "quality.nightly", window: dateWindow(scheduledTime) }],
 };
 
 /** The hour a scheduled time belongs to, e.g. "2026-11-22T08" (UTC). */

@@ -30,7 +30,7 @@ export type NotifyResult = { notificationId: string | null; pushed: boolean; ema
 
 /** Email is on by default only for what people act on by the clock: reminders and the digest. */
 export function defaultPreference(type: NotificationType): { inApp: boolean; email: boolean } {
-  return { inApp: true, email: type === "task.reminder" || type === "task.digest" };
+  return { inApp: true, email: type === "task.reminder" || type === "task.digest" || type === "quality.digest" };
 }
 
 export function toNotification(row: typeof notifications.$inferSelect): Notification {

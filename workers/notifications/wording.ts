@@ -23,7 +23,16 @@ export type NotificationMessage =
     }
   | { type: "deal.rotting"; title: string; stageName: string; idleDays: number }
   | { type: "contact.birthday"; name: string | null }
-  | { type: "lead.assigned"; /** The contact's name, else its email or phone, else null. */ name: string | null; formName: string };
+  | { type: "lead.assigned"; /** The contact's name, else its email or phone, else null. */ name: string | null; formName: string }
+  | {
+      type: "quality.digest";
+      /** The workspace's data-quality score, 0–100, and the previous audit's (null on the first). */
+      score: number;
+      previousScore: number | null;
+      /** The recipient's own records with at least one finding. */
+      ownFindings: number;
+    }
+  | { type: "import.finished"; fileName: string; created: number; updated: number; invalid: number; dryRun: boolean };
 
 // Every stored notification type has a message and vice versa; adding a type to the schema
 // without wording for it fails to compile here.
@@ -49,6 +58,10 @@ type Words = {
   birthdaySubject: (name: string) => string;
   aContact: string;
   lead: (form: string, name: string) => string;
+  quality: (score: number, previous: number | null) => string;
+  qualityOwn: (n: number) => string;
+  imported: (file: string, created: number, updated: number, invalid: number) => string;
+  dryRun: (file: string, created: number, updated: number, invalid: number) => string;
 };
 
 const words: Record<Language, Words> = {
@@ -67,6 +80,10 @@ const words: Record<Language, Words> = {
     birthdaySubject: (name) => `Birthday: ${name}`,
     aContact: "A contact",
     lead: (form, name) => `New lead from ${form}: ${name}`,
+    quality: (score, previous) => `Data quality: ${score}/100` + (previous === null ? "" : ` (was ${previous})`),
+    qualityOwn: (n) => `${n} of your records need attention.`,
+    imported: (file, c, u, i) => `Import of ${file} finished: ${c} created, ${u} updated, ${i} invalid`,
+    dryRun: (file, c, u, i) => `Dry run of ${file}: ${c} would be created, ${u} updated, ${i} invalid`,
   },
   lt: {
     dueLabel: "Terminas",
@@ -83,6 +100,10 @@ const words: Record<Language, Words> = {
     birthdaySubject: (name) => `Gimtadienis: ${name}`,
     aContact: "Kontaktas",
     lead: (form, name) => `Naujas potencialus klientas iš „${form}“: ${name}`,
+    quality: (score, previous) => `Duomenų kokybė: ${score}/100` + (previous === null ? "" : ` (buvo ${previous})`),
+    qualityOwn: (n) => `Jūsų įrašų, kuriems reikia dėmesio: ${n}.`,
+    imported: (file, c, u, i) => `Importas „${file}“ baigtas: sukurta ${c}, atnaujinta ${u}, netinkamų ${i}`,
+    dryRun: (file, c, u, i) => `Bandomasis „${file}“ importas: būtų sukurta ${c}, atnaujinta ${u}, netinkamų ${i}`,
   },
   lv: {
     dueLabel: "Termiņš",
@@ -99,6 +120,10 @@ const words: Record<Language, Words> = {
     birthdaySubject: (name) => `Dzimšanas diena: ${name}`,
     aContact: "Kontakts",
     lead: (form, name) => `Jauns potenciālais klients no “${form}”: ${name}`,
+    quality: (score, previous) => `Datu kvalitāte: ${score}/100` + (previous === null ? "" : ` (bija ${previous})`),
+    qualityOwn: (n) => `Jūsu ieraksti, kam vajadzīga uzmanība: ${n}.`,
+    imported: (file, c, u, i) => `“${file}” imports pabeigts: izveidoti ${c}, atjaunināti ${u}, nederīgi ${i}`,
+    dryRun: (file, c, u, i) => `“${file}” izmēģinājuma imports: tiktu izveidoti ${c}, atjaunināti ${u}, nederīgi ${i}`,
   },
   sl: {
     dueLabel: "Rok",
@@ -115,6 +140,10 @@ const words: Record<Language, Words> = {
     birthdaySubject: (name) => `Rojstni dan: ${name}`,
     aContact: "Stik",
     lead: (form, name) => `Nov potencialni kupec iz »${form}«: ${name}`,
+    quality: (score, previous) => `Kakovost podatkov: ${score}/100` + (previous === null ? "" : ` (prej ${previous})`),
+    qualityOwn: (n) => `Vaši zapisi, ki potrebujejo pozornost: ${n}.`,
+    imported: (file, c, u, i) => `Uvoz »${file}« končan: ustvarjenih ${c}, posodobljenih ${u}, neveljavnih ${i}`,
+    dryRun: (file, c, u, i) => `Poskusni uvoz »${file}«: ustvarjenih bi bilo ${c}, posodobljenih ${u}, neveljavnih ${i}`,
   },
   ru: {
     dueLabel: "Срок",
@@ -131,6 +160,10 @@ const words: Record<Language, Words> = {
     birthdaySubject: (name) => `День рождения: ${name}`,
     aContact: "Контакт",
     lead: (form, name) => `Новый лид из «${form}»: ${name}`,
+    quality: (score, previous) => `Качество данных: ${score}/100` + (previous === null ? "" : ` (было ${previous})`),
+    qualityOwn: (n) => `Ваших записей, требующих внимания: ${n}.`,
+    imported: (file, c, u, i) => `Импорт «${file}» завершён: создано ${c}, обновлено ${u}, с ошибками ${i}`,
+    dryRun: (file, c, u, i) => `Пробный импорт «${file}»: было бы создано ${c}, обновлено ${u}, с ошибками ${i}`,
   },
 };
 
@@ -214,6 +247,14 @@ export function renderNotification(message: NotificationMessage, recipient: Reci
     }
     case "lead.assigned": {
       const text = w.lead(message.formName, message.name ?? w.aContact);
+      return plain(text, text);
+    }
+    case "quality.digest": {
+      const text = w.quality(message.score, message.previousScore);
+      return plain(text, text, message.ownFindings > 0 ? [w.qualityOwn(message.ownFindings)] : []);
+    }
+    case "import.finished": {
+      const text = (message.dryRun ? w.dryRun : w.imported)(message.fileName, message.created, message.updated, message.invalid);
       return plain(text, text);
     }
   }

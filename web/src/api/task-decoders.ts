@@ -9,7 +9,7 @@ import { array, boolean, type Decoder, nullable, number, object, oneOf, record, 
 const text = nullable(string);
 const emailStatus = oneOf(["stored", "queued", "sent", "failed"] as const);
 
-export const notificationTypes = ["task.reminder", "task.assigned", "task.digest", "deal.rotting", "contact.birthday", "lead.assigned"] as const;
+export const notificationTypes = ["task.reminder", "task.assigned", "task.digest", "deal.rotting", "contact.birthday", "lead.assigned", "quality.digest", "import.finished"] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 export const taskPriorities = ["low", "normal", "high"] as const;
 export const taskRecurrences = ["none", "daily", "weekly", "monthly"] as const;

@@ -13,6 +13,8 @@ export const notificationTypeLabels: Record<NotificationType, MessageKey> = {
   "deal.rotting": "notifications.type.dealRotting",
   "contact.birthday": "notifications.type.contactBirthday",
   "lead.assigned": "notifications.type.leadAssigned",
+  "quality.digest": "notifications.type.qualityDigest",
+  "import.finished": "notifications.type.importFinished",
 };
 
 /**

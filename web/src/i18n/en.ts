@@ -799,6 +799,8 @@ export const en = {
   "notifications.type.dealRotting": "Idle deals",
   "notifications.type.contactBirthday": "Contact birthdays",
   "notifications.type.leadAssigned": "New leads for me",
+  "notifications.type.qualityDigest": "Data-quality digest (nightly)",
+  "notifications.type.importFinished": "My imports finished",
   "outbox.title": "Outbox",
   "outbox.lead": "Every email Rapport has stored for sending. Without a mail server, this is where they stay.",
   "outbox.colTo": "To",

@@ -795,6 +795,8 @@ export const lt: Messages = {
   "notifications.type.dealRotting": "Stovintys sandoriai",
   "notifications.type.contactBirthday": "Kontaktų gimtadieniai",
   "notifications.type.leadAssigned": "Nauji man skirti potencialūs klientai",
+  "notifications.type.qualityDigest": "Duomenų kokybės suvestinė (kas naktį)",
+  "notifications.type.importFinished": "Mano importai baigti",
   "outbox.title": "Siunčiamieji",
   "outbox.lead": "Visi el. laiškai, kuriuos Rapport išsaugojo siuntimui. Be pašto serverio jie lieka čia.",
   "outbox.colTo": "Kam",

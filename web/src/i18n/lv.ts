@@ -795,6 +795,8 @@ export const lv: Messages = {
   "notifications.type.dealRotting": "Dīkstāvē esoši darījumi",
   "notifications.type.contactBirthday": "Kontaktu dzimšanas dienas",
   "notifications.type.leadAssigned": "Jauni man piešķirti potenciālie klienti",
+  "notifications.type.qualityDigest": "Datu kvalitātes kopsavilkums (katru nakti)",
+  "notifications.type.importFinished": "Mani importi pabeigti",
   "outbox.title": "Izsūtne",
   "outbox.lead": "Visi e-pasti, ko Rapport saglabājis sūtīšanai. Bez pasta servera tie paliek šeit.",
   "outbox.colTo": "Kam",

@@ -795,6 +795,8 @@ export const ru: Messages = {
   "notifications.type.dealRotting": "Застрявшие сделки",
   "notifications.type.contactBirthday": "Дни рождения контактов",
   "notifications.type.leadAssigned": "Новые лиды для меня",
+  "notifications.type.qualityDigest": "Сводка качества данных (каждую ночь)",
+  "notifications.type.importFinished": "Мои импорты завершены",
   "outbox.title": "Исходящие",
   "outbox.lead": "Все письма, которые Rapport сохранил для отправки. Без почтового сервера они остаются здесь.",
   "outbox.colTo": "Кому",

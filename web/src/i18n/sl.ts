@@ -795,6 +795,8 @@ export const sl: Messages = {
   "notifications.type.dealRotting": "Zastali posli",
   "notifications.type.contactBirthday": "Rojstni dnevi stikov",
   "notifications.type.leadAssigned": "Novi potencialni kupci zame",
+  "notifications.type.qualityDigest": "Povzetek kakovosti podatkov (vsako noč)",
+  "notifications.type.importFinished": "Moji uvozi so končani",
   "outbox.title": "Odpošiljanje",
   "outbox.lead": "Vsa e-poštna sporočila, ki jih je Rapport shranil za pošiljanje. Brez poštnega strežnika ostanejo tu.",
   "outbox.colTo": "Za",

@@ -27,6 +27,12 @@ export const liveEventTypes = [
   "task.created",
   "task.updated",
   "task.deleted",
+  "import.progress",
+  "import.finished",
+  "duplicates.updated",
+  "contacts.merged",
+  "audit.finished",
+  "export.finished",
 ] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 export type LiveEvent = { type: LiveEventType; seq: number; id: string; data: Record<string, unknown> };
