@@ -1,4 +1,4 @@
-import { and, eq, gte, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, eq, gte, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
@@ -69,9 +69,12 @@ const sorts: Record<CompanySort, SortSpec> = {
   "-updated_at": { value: sql`${companies.updatedAt}`, direction: "desc", key: (r) => r.updatedAt },
 };
 
+/** The list's filters without its paging and order: what an export of "the current list" takes. */
+export type CompanyFilterInput = Omit<CompanyListInput, "limit" | "cursor" | "sort">;
+
 // name_sort drops the legal form ("UAB", "SIA", "ООО", "d.o.o.") and quotes, so `UAB "Alfa"`
 // sorts under A and a prefix search for "alfa" is an index range, not a scan.
-export async function listCompanies(db: Database, workspaceId: string, query: CompanyListInput, now: number) {
+function companyFilters(workspaceId: string, query: CompanyFilterInput, now: number): SQL[] {
   const where: SQL[] = [eq(companies.workspaceId, workspaceId)];
   if (query.deleted) where.push(isNotNull(companies.deletedAt), gte(companies.deletedAt, now - restoreWindowMs));
   else where.push(isNull(companies.deletedAt));
@@ -83,6 +86,22 @@ export async function listCompanies(db: Database, workspaceId: string, query: Co
     const [column, prefix] = domain.includes(".") ? [companies.domain, domain] : [companies.nameSort, companyNameSort(query.q)];
     if (prefix) where.push(gte(column, prefix), lt(column, `${prefix}\uffff`));
   }
+  return where;
+}
+
+/** How many companies the list's filters match, counted no further than cap + 1 (an export's check before it streams). */
+export async function countCompaniesUpTo(db: Database, workspaceId: string, query: CompanyFilterInput, now: number, cap: number): Promise<number> {
+  const matching = db
+    .select({ one: sql<number>`1`.as("one") })
+    .from(companies)
+    .where(and(...companyFilters(workspaceId, query, now)))
+    .limit(cap + 1);
+  const [row] = await db.select({ n: count() }).from(matching.as("matching"));
+  return row?.n ?? 0;
+}
+
+export async function listCompanies(db: Database, workspaceId: string, query: CompanyListInput, now: number) {
+  const where = companyFilters(workspaceId, query, now);
   const sort = query.deleted ? sorts["-updated_at"] : sorts[query.sort];
   const after = keysetAfter(sort.value, companies.id, sort.direction, decodeCursor(query.cursor));
   const rows = await db

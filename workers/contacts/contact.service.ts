@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, sql, type SQL } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
@@ -55,7 +55,10 @@ const sorts: Record<ContactSort, SortSpec> = {
   "-last_activity_at": { value: sql`coalesce(${contacts.lastActivityAt}, 0)`, direction: "desc", key: (r) => r.lastActivityAt ?? 0 },
 };
 
-function filtersOf(workspaceId: string, query: ContactListInput, now: number): SQL[] {
+/** The list's filters without its paging and order: what an export of "the current list" takes. */
+export type ContactFilterInput = Omit<ContactListInput, "limit" | "cursor" | "sort">;
+
+function filtersOf(workspaceId: string, query: ContactFilterInput, now: number): SQL[] {
   const where: SQL[] = [eq(contacts.workspaceId, workspaceId)];
   if (query.deleted) {
     where.push(isNotNull(contacts.deletedAt), gte(contacts.deletedAt, now - restoreWindowMs));
@@ -85,6 +88,38 @@ function filtersOf(workspaceId: string, query: ContactListInput, now: number): S
   return where;
 }
 
+/** The FTS match for a search, or null when the words can match nothing. */
+async function searchMatchFor(db: Database, workspaceId: string, q: string): Promise<string | null> {
+  // The workspace's default country only matters for phone-like queries: one round trip saved.
+  const country = isPhoneLike(q) ? (await getWorkspaceRow(db, workspaceId)).defaultPhoneCountry : null;
+  return searchQuery(q, country);
+}
+
+/**
+ * How many contacts the list's filters (search included) match, counted no further than cap + 1:
+ * an export asks this before it streams, and it reads at most cap + 1 index entries. It shares
+ * filtersOf and searchMatchFor with listContacts so the two can never disagree about a filter.
+ */
+export async function countContactsUpTo(db: Database, workspaceId: string, query: ContactFilterInput, now: number, cap: number): Promise<number> {
+  const where = filtersOf(workspaceId, query, now);
+  const one = sql<number>`1`.as("one");
+  let matching;
+  if (query.q) {
+    const match = await searchMatchFor(db, workspaceId, query.q);
+    if (match === null) return 0;
+    matching = db
+      .select({ one })
+      .from(contacts)
+      .innerJoin(contactsFts, eq(contactsFts.rowid, contacts.searchRowid))
+      .where(and(sql`contacts_fts MATCH ${match}`, ...where))
+      .limit(cap + 1);
+  } else {
+    matching = db.select({ one }).from(contacts).where(and(...where)).limit(cap + 1);
+  }
+  const [row] = await db.select({ n: count() }).from(matching.as("matching"));
+  return row?.n ?? 0;
+}
+
 export async function listContacts(db: Database, workspaceId: string, query: ContactListInput, now: number) {
   const where = filtersOf(workspaceId, query, now);
   const cursor = decodeCursor(query.cursor);
@@ -94,9 +129,7 @@ export async function listContacts(db: Database, workspaceId: string, query: Con
     .leftJoin(companies, and(eq(companies.id, contacts.companyId), isNull(companies.deletedAt)));
 
   if (query.q) {
-    // The workspace's default country only matters for phone-like queries: one round trip saved.
-    const country = isPhoneLike(query.q) ? (await getWorkspaceRow(db, workspaceId)).defaultPhoneCountry : null;
-    const match = searchQuery(query.q, country);
+    const match = await searchMatchFor(db, workspaceId, query.q);
     if (match === null) return { data: [], next_cursor: null };
     // Search results come newest first, straight from the FTS index's rowid order, so a short
     // prefix that matches thousands still reads one page.

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
@@ -101,11 +101,17 @@ export async function getDeal(db: Database, workspaceId: string, id: string): Pr
   return row;
 }
 
-export async function listDeals(
-  db: Database,
-  workspaceId: string,
-  query: { limit: number; cursor?: string | undefined; pipeline_id?: string | undefined; stage_id?: string | undefined; owner_id?: string | undefined; status?: "open" | "won" | "lost" | undefined; contact_id?: string | undefined; company_id?: string | undefined },
-) {
+/** The deal list's filters (an export of "the current list" takes the same). */
+export type DealFilterInput = {
+  pipeline_id?: string | undefined;
+  stage_id?: string | undefined;
+  owner_id?: string | undefined;
+  status?: "open" | "won" | "lost" | undefined;
+  contact_id?: string | undefined;
+  company_id?: string | undefined;
+};
+
+function dealFilters(workspaceId: string, query: DealFilterInput): SQL[] {
   const where: SQL[] = [];
   if (query.pipeline_id) where.push(eq(deals.pipelineId, query.pipeline_id));
   if (query.stage_id) where.push(eq(deals.stageId, query.stage_id));
@@ -117,6 +123,22 @@ export async function listDeals(
       sql`(${deals.primaryContactId} = ${query.contact_id} OR ${deals.id} IN (SELECT ${dealContacts.dealId} FROM ${dealContacts} WHERE ${dealContacts.workspaceId} = ${workspaceId} AND ${dealContacts.contactId} = ${query.contact_id}))`,
     );
   }
+  return where;
+}
+
+/** How many deals the list's filters match, counted no further than cap + 1 (an export's check before it streams). */
+export async function countDealsUpTo(db: Database, workspaceId: string, query: DealFilterInput, cap: number): Promise<number> {
+  const matching = db
+    .select({ one: sql<number>`1`.as("one") })
+    .from(deals)
+    .where(and(eq(deals.workspaceId, workspaceId), isNull(deals.deletedAt), ...dealFilters(workspaceId, query)))
+    .limit(cap + 1);
+  const [row] = await db.select({ n: count() }).from(matching.as("matching"));
+  return row?.n ?? 0;
+}
+
+export async function listDeals(db: Database, workspaceId: string, query: DealFilterInput & { limit: number; cursor?: string | undefined }) {
+  const where = dealFilters(workspaceId, query);
   const after = idCursor(query.cursor);
   if (after !== null) where.push(lt(deals.id, after));
   const rows = await loadDeals(db, workspaceId, where, { orderBy: [desc(deals.id)], limit: query.limit + 1 });
