@@ -60,7 +60,9 @@ async function readBody(response: Response): Promise<unknown> {
 
 async function send(method: Method, path: string, options: Options): Promise<Raw> {
   const headers = new Headers({ accept: "application/json", ...options.headers });
-  if (options.body !== undefined) headers.set("content-type", "application/json");
+  // A FormData body (a file upload) sets its own multipart content type with the boundary.
+  const multipart = options.body instanceof FormData;
+  if (options.body !== undefined && !multipart) headers.set("content-type", "application/json");
   if (method !== "GET") {
     const csrf = csrfToken();
     if (csrf) headers.set("x-csrf-token", csrf);
@@ -72,7 +74,7 @@ async function send(method: Method, path: string, options: Options): Promise<Raw
       method,
       headers,
       credentials: "same-origin",
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.body instanceof FormData ? { body: options.body } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {
