@@ -181,6 +181,6 @@ CREATE TABLE `quality_findings` (
 	FOREIGN KEY (`audit_id`) REFERENCES `quality_audits`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `quality_findings_owner_idx` ON `quality_findings` (`audit_id`,`owner_id`,`kind`);--> statement-breakpoint
+CREATE INDEX `quality_findings_owner_idx` ON `quality_findings` (`audit_id`,`owner_id`,`kind`,`entity_id`);--> statement-breakpoint
 ALTER TABLE `contacts` ADD `merged_into_id` text;--> statement-breakpoint
 ALTER TABLE `workspaces` ADD `quality_inactive_days` integer DEFAULT 90 NOT NULL;

@@ -938,7 +938,8 @@ export const qualityFindings = sqliteTable(
     // Short machine detail, e.g. the invalid address or phone.
     detail: text("detail"),
   },
-  (t) => [primaryKey({ columns: [t.auditId, t.kind, t.entityId] }), index("quality_findings_owner_idx").on(t.auditId, t.ownerId, t.kind)],
+  // The owner index ends in entity_id so one owner's findings page in key order without a sort.
+  (t) => [primaryKey({ columns: [t.auditId, t.kind, t.entityId] }), index("quality_findings_owner_idx").on(t.auditId, t.ownerId, t.kind, t.entityId)],
 );
 
 // ---- Data quality: exports ------------------------------------------------------------------------
