@@ -32,7 +32,7 @@ export const workspaceRoutes = createRouter()
       method: "patch",
       path: "/workspace",
       tags,
-      summary: "Change the workspace's name, currency, time zone, phone country or language",
+      summary: "Change the workspace's name, currency, time zone, phone country, language or data-quality inactivity days",
       security: authenticated,
       middleware: [requireRole("admin")] as const,
       request: { headers: IfMatchHeader, body: jsonBody(WorkspacePatch, { name: "Baltic Sales", default_currency: "EUR" }) },

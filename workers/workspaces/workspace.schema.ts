@@ -9,6 +9,7 @@ export const WorkspaceSchema = z
     time_zone: z.string(),
     default_phone_country: z.string(),
     language: LanguageField,
+    quality_inactive_days: z.number().int().openapi({ description: "Data-quality audits flag contacts with no activity for this many days." }),
     version: z.number().int(),
     created_at: TimestampField,
     updated_at: TimestampField,
@@ -22,6 +23,13 @@ export const WorkspacePatch = z
     time_zone: TimeZoneField.optional(),
     default_phone_country: CountryField.optional(),
     language: LanguageField.optional(),
+    quality_inactive_days: z
+      .number({ message: "Enter a whole number of days." })
+      .int("Enter a whole number of days.")
+      .min(1, "Use at least 1 day.")
+      .max(3650, "Use at most 3650 days (ten years).")
+      .optional()
+      .openapi({ description: "Days without activity after which an audit flags a contact (1–3650).", example: 90 }),
   })
   .strict()
   .openapi("WorkspacePatch");

@@ -20,6 +20,8 @@ import {
   invitations,
   memberships,
   pipelines,
+  qualityAudits,
+  qualityFindings,
   refreshTokens,
   stages,
   workspaces,
@@ -43,6 +45,7 @@ export function toWorkspace(row: WorkspaceRow): Workspace {
     time_zone: row.timeZone,
     default_phone_country: row.defaultPhoneCountry,
     language: row.language,
+    quality_inactive_days: row.qualityInactiveDays,
     version: row.version,
     created_at: isoTime(row.createdAt),
     updated_at: isoTime(row.updatedAt),
@@ -71,6 +74,7 @@ export async function updateWorkspace(ctx: ServiceContext, patch: WorkspacePatch
     timeZone: patch.time_zone ?? current.timeZone,
     defaultPhoneCountry: patch.default_phone_country ?? current.defaultPhoneCountry,
     language: patch.language ?? current.language,
+    qualityInactiveDays: patch.quality_inactive_days ?? current.qualityInactiveDays,
     version: current.version + 1,
     updatedAt: ctx.now,
   };
@@ -85,6 +89,7 @@ export async function updateWorkspace(ctx: ServiceContext, patch: WorkspacePatch
           timeZone: next.timeZone,
           defaultPhoneCountry: next.defaultPhoneCountry,
           language: next.language,
+          qualityInactiveDays: next.qualityInactiveDays,
           version: next.version,
           updatedAt: next.updatedAt,
         })
@@ -110,6 +115,8 @@ export async function deleteWorkspace(ctx: ServiceContext, confirmName: string):
   const id = current.id;
   await ctx.db.batch([
     // Children before parents: D1 enforces the foreign keys.
+    ctx.db.delete(qualityFindings).where(inArray(qualityFindings.auditId, ctx.db.select({ id: qualityAudits.id }).from(qualityAudits).where(eq(qualityAudits.workspaceId, id)))),
+    ctx.db.delete(qualityAudits).where(eq(qualityAudits.workspaceId, id)),
     ctx.db.delete(formSubmissions).where(eq(formSubmissions.workspaceId, id)),
     ctx.db.delete(forms).where(eq(forms.workspaceId, id)),
     ctx.db.delete(dealStageHistory).where(eq(dealStageHistory.workspaceId, id)),

@@ -46,6 +46,7 @@ export const decodeWorkspace: Decoder<Workspace> = object({
   time_zone: string,
   default_phone_country: string,
   language,
+  quality_inactive_days: number,
   version: number,
   created_at: string,
   updated_at: string,
