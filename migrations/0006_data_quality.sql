@@ -103,6 +103,14 @@ CREATE TABLE `import_chunks` (
 	FOREIGN KEY (`import_id`) REFERENCES `imports`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE TABLE `import_keys` (
+	`import_id` text NOT NULL,
+	`key` text NOT NULL,
+	`row_number` integer NOT NULL,
+	PRIMARY KEY(`import_id`, `key`),
+	FOREIGN KEY (`import_id`) REFERENCES `imports`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `import_rows` (
 	`import_id` text NOT NULL,
 	`row_number` integer NOT NULL,
@@ -114,7 +122,7 @@ CREATE TABLE `import_rows` (
 	FOREIGN KEY (`import_id`) REFERENCES `imports`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `import_rows_contact_idx` ON `import_rows` (`import_id`,`outcome`,`contact_id`);--> statement-breakpoint
+CREATE INDEX `import_rows_outcome_idx` ON `import_rows` (`import_id`,`outcome`,`row_number`);--> statement-breakpoint
 CREATE TABLE `imports` (
 	`id` text PRIMARY KEY NOT NULL,
 	`workspace_id` text NOT NULL,
@@ -137,6 +145,7 @@ CREATE TABLE `imports` (
 	`duplicate_count` integer DEFAULT 0 NOT NULL,
 	`chunk_count` integer NOT NULL,
 	`error` text,
+	`failures` integer DEFAULT 0 NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	`started_at` integer,

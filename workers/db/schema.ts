@@ -747,6 +747,8 @@ export const imports = sqliteTable(
     duplicateCount: integer("duplicate_count").notNull().default(0),
     chunkCount: integer("chunk_count").notNull(),
     error: text("error"),
+    // Consecutive failed attempts at the next chunk; the import fails after a few (imports/import-runner.ts).
+    failures: integer("failures").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     startedAt: integer("started_at"),
@@ -787,7 +789,22 @@ export const importRows = sqliteTable(
     // JSON of the contact fields this row filled (update_empty), so undo can clear them.
     filled: text("filled"),
   },
-  (t) => [primaryKey({ columns: [t.importId, t.rowNumber] }), index("import_rows_contact_idx").on(t.importId, t.outcome, t.contactId)],
+  // Rows by outcome in row order: the report's outcome filter pages by it, undo finds the created ones.
+  (t) => [primaryKey({ columns: [t.importId, t.rowNumber] }), index("import_rows_outcome_idx").on(t.importId, t.outcome, t.rowNumber)],
+);
+
+// What earlier rows of a running import claimed: "e:<email>", "p:<e164>", "n:<name key>" and
+// "c:<contact id>", each with the first row that used it. A later row with the same key is a
+// duplicate of that row, across chunks and in dry runs alike; written in the chunk's own batch
+// and deleted when the import finishes.
+export const importKeys = sqliteTable(
+  "import_keys",
+  {
+    importId: text("import_id").notNull().references(() => imports.id),
+    key: text("key").notNull(),
+    rowNumber: integer("row_number").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.key] })],
 );
 
 // ---- Data quality: duplicates ---------------------------------------------------------------------
