@@ -16,6 +16,7 @@ import "./rapport-contact-new";
 import "./rapport-contacts";
 import "./rapport-deal";
 import "./rapport-deleted";
+import "./rapport-duplicates";
 import "./rapport-home";
 import "./rapport-invite";
 import "./rapport-language-switcher";
@@ -63,6 +64,7 @@ const titles: Record<Route["name"], MessageKey> = {
   "settings-notifications": "notifications.settingsTitle",
   "settings-outbox": "outbox.title",
   "settings-outbox-email": "outbox.title",
+  duplicates: "duplicates.title",
   "not-found": "common.notFoundTitle",
 };
 
@@ -209,6 +211,8 @@ export class RapportApp extends HTMLElement {
         return h("rapport-settings", { section: "outbox" });
       case "settings-outbox-email":
         return h("rapport-settings", { section: "outbox", "email-id": route.id });
+      case "duplicates":
+        return h("rapport-duplicates");
       case "not-found":
         return h("rapport-not-found");
     }
@@ -227,7 +231,7 @@ export class RapportApp extends HTMLElement {
       const nav = bindAttribute(h("nav", { class: "main-nav" }), "aria-label", "nav.main");
       const list = h("ul");
       const settings = this.route.name.startsWith("settings-");
-      const contacts = this.route.name === "contact" || this.route.name.startsWith("contacts");
+      const contacts = this.route.name === "contact" || this.route.name.startsWith("contacts") || this.route.name === "duplicates";
       const companies = this.route.name === "company" || this.route.name.startsWith("companies");
       const pipeline = this.route.name === "pipeline" || this.route.name === "deal";
       list.append(

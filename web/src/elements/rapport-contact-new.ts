@@ -7,6 +7,7 @@ import { consentStatuses, isConsentStatus, isLifecycleStage, lifecycleStages, sp
 import { navigate } from "../router";
 import { currentMe, role } from "../session";
 import { companyPicker } from "../ui/company-picker";
+import { duplicateHint } from "../ui/duplicate-hint";
 import { h, ht } from "../ui/dom";
 import { formMessage, inputField, onSubmit, selectField, showErrors, valueOf } from "../ui/forms";
 import { members, ownerChoices } from "../ui/members";
@@ -52,6 +53,9 @@ export class RapportContactNew extends HTMLElement {
       consent.row,
       h("div", { class: "actions span-all" }, ht("a", "records.cancel", { href: "/contacts", class: "button subtle" }), ht("button", "contacts.create", { type: "submit", class: "button primary" })),
     );
+
+    // Possible duplicates (same phone, name…) are shown while typing; they never block the save.
+    phone.row.after(duplicateHint(form));
 
     void members().then((list) => {
       const me = currentMe()?.user?.id ?? "";

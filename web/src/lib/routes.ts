@@ -30,6 +30,7 @@ export type Route =
   | { name: "settings-notifications" }
   | { name: "settings-outbox" }
   | { name: "settings-outbox-email"; id: string }
+  | { name: "duplicates" }
   | { name: "not-found" };
 
 export type RouteName = Route["name"];
@@ -58,6 +59,7 @@ const fixed: Record<string, Route> = {
   "/tasks": { name: "tasks" },
   "/settings/notifications": { name: "settings-notifications" },
   "/settings/outbox": { name: "settings-outbox" },
+  "/duplicates": { name: "duplicates" },
 };
 
 export function matchRoute(pathname: string): Route {
