@@ -18,6 +18,7 @@ import "./rapport-deal";
 import "./rapport-deleted";
 import "./rapport-duplicates";
 import "./rapport-home";
+import "./rapport-imports";
 import "./rapport-invite";
 import "./rapport-language-switcher";
 import { showLeadToast } from "./rapport-lead-toast";
@@ -47,6 +48,7 @@ const titles: Record<Route["name"], MessageKey> = {
   contacts: "contacts.title",
   "contacts-new": "contacts.createTitle",
   "contacts-deleted": "contacts.deletedTitle",
+  "contacts-import": "imports.title",
   contact: "contacts.title",
   companies: "companies.title",
   "companies-new": "companies.createTitle",
@@ -177,6 +179,8 @@ export class RapportApp extends HTMLElement {
         return h("rapport-contact-new");
       case "contacts-deleted":
         return h("rapport-deleted", { kind: "contacts" });
+      case "contacts-import":
+        return h("rapport-imports");
       case "contact":
         return h("rapport-contact", { "contact-id": route.id });
       case "companies":

@@ -6,7 +6,7 @@ import { h } from "../ui/dom";
  * inside) and Escape cancels. Focus returns to the control that opened it.
  */
 export class RapportConfirm extends HTMLElement {
-  static ask(message: string, confirmLabel: "team.remove" | "team.leave" | "team.revoke" | "keys.revoke" | "dialog.confirm" | "records.delete"): Promise<boolean> {
+  static ask(message: string, confirmLabel: "team.remove" | "team.leave" | "team.revoke" | "keys.revoke" | "dialog.confirm" | "records.delete" | "imports.undo"): Promise<boolean> {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const element = new RapportConfirm();
     document.body.append(element);

@@ -116,6 +116,7 @@ export class RapportContacts extends HTMLElement {
         { class: "page-actions" },
         ht("a", "duplicates.openLink", { href: "/duplicates", class: "button subtle", "data-testid": "duplicates-link" }),
         ht("a", "records.deleted", { href: "/contacts/deleted", class: "button subtle" }),
+        writer ? ht("a", "imports.open", { href: "/contacts/import", class: "button", "data-testid": "import-contacts" }) : null,
         writer ? h("a", { href: "/contacts/new", class: "button primary", "data-testid": "new-contact", "aria-keyshortcuts": "n" }, plus(), bindText(h("span"), "contacts.new")) : null,
       ),
     );

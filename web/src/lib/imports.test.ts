@@ -19,6 +19,7 @@ import {
   spreadsheetRow,
   undoState,
 } from "./imports";
+import { matchRoute } from "./routes";
 
 const headers = ["Vardas", "Pavardė", "El. paštas", "Telefonas", "Įmonė", "Miestas"];
 const suggested = { Vardas: "first_name", Pavardė: "last_name", "El. paštas": "emails", Telefonas: "phones", Įmonė: "company_name", Miestas: "city" } as const;
@@ -170,5 +171,12 @@ describe("checks before upload", () => {
     expect(delimiterName("\t")).toBe("tab");
     expect(formatBytes(2_516_582, "en")).toBe("2.4 MB");
     expect(formatBytes(512, "en")).toMatch(/^512\s?byte/);
+  });
+});
+
+describe("the wizard's address", () => {
+  it("is /contacts/import, not a contact id", () => {
+    expect(matchRoute("/contacts/import")).toEqual({ name: "contacts-import" });
+    expect(matchRoute("/contacts/import/")).toEqual({ name: "contacts-import" });
   });
 });

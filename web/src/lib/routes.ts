@@ -13,6 +13,7 @@ export type Route =
   | { name: "contacts" }
   | { name: "contacts-new" }
   | { name: "contacts-deleted" }
+  | { name: "contacts-import" }
   | { name: "contact"; id: string }
   | { name: "companies" }
   | { name: "companies-new" }
@@ -53,6 +54,7 @@ const fixed: Record<string, Route> = {
   "/contacts": { name: "contacts" },
   "/contacts/new": { name: "contacts-new" },
   "/contacts/deleted": { name: "contacts-deleted" },
+  "/contacts/import": { name: "contacts-import" },
   "/companies": { name: "companies" },
   "/companies/new": { name: "companies-new" },
   "/companies/deleted": { name: "companies-deleted" },
