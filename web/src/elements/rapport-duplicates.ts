@@ -249,11 +249,13 @@ export class RapportDuplicates extends HTMLElement {
     if (scan) {
       this.scanState.replaceChildren(h("span", { class: "spinner", "aria-hidden": "true" }), ht("span", scan.status === "queued" ? "duplicates.scanQueued" : "duplicates.scanRunning"));
       this.scanState.dataset.state = scan.status;
+      this.scanState.dataset.scanId = scan.id;
       this.scanPanel.querySelector(".dup-stats")?.remove();
       return;
     }
     const last = this.lastScan;
     this.scanState.dataset.state = last?.status ?? "none";
+    this.scanState.dataset.scanId = last?.id ?? "";
     this.scanPanel.querySelector(".dup-stats")?.remove();
     if (!last) {
       this.scanState.replaceChildren(ht("span", "duplicates.noScan"));
@@ -650,6 +652,11 @@ export class RapportDuplicates extends HTMLElement {
       case "previous": {
         if (this.clusters.length === 0) return;
         event.preventDefault();
+        // The first key press only puts the keyboard on the list; the next ones move along it.
+        if (!this.listArea.contains(document.activeElement)) {
+          this.focusListItem();
+          return;
+        }
         this.current = Math.min(Math.max(this.current + (action.kind === "next" ? 1 : -1), 0), this.clusters.length - 1);
         this.focusListItem();
         return;

@@ -142,8 +142,14 @@ const reasonKeys: Record<string, MessageKey> = {
   same_name: "duplicates.reason.sameName",
   similar_name: "duplicates.reason.similarName",
   swapped_name: "duplicates.reason.swappedName",
+  partial_name: "duplicates.reason.partialName",
+  different_name: "duplicates.reason.differentName",
   same_company: "duplicates.reason.sameCompany",
+  different_company: "duplicates.reason.differentCompany",
   same_city: "duplicates.reason.sameCity",
+  different_city: "duplicates.reason.differentCity",
+  same_birthday: "duplicates.reason.sameBirthday",
+  different_birthday: "duplicates.reason.differentBirthday",
 };
 
 /** Words for a reason code; null for a code this client does not know yet (shown as the code). */
