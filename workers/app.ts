@@ -8,6 +8,7 @@ import { authRoutes } from "./auth/auth.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
 import { dealRoutes } from "./deals/deal.routes";
+import { exportRoutes } from "./exports/export.routes";
 import { outboxRoutes } from "./email/outbox.routes";
 import { notificationRoutes } from "./notifications/notification.routes";
 import { formRoutes } from "./forms/form.routes";
@@ -71,6 +72,8 @@ export function createApp() {
     .route("/", teamRoutes)
     .route("/", apiKeyRoutes)
     .route("/", auditRoutes)
+    // Before contacts, companies and deals: /contacts/export must not be taken for /contacts/{id}.
+    .route("/", exportRoutes)
     .route("/", contactRoutes)
     .route("/", companyRoutes)
     .route("/", pipelineRoutes)

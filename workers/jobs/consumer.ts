@@ -1,4 +1,5 @@
 import { createDatabase } from "../db/client";
+import { runExport } from "../exports/export.service";
 import { processAndAnnounce } from "../forms/lead-runner";
 import { scanBirthdays } from "./birthdays";
 import { fanOutRottingScan, scanRottingStage } from "./deal-rotting";
@@ -27,6 +28,9 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
       return;
     case "contacts.birthday_scan":
       await scanBirthdays(env, createDatabase(env.DB), message.window, message.after_id, now);
+      return;
+    case "export.run":
+      await runExport(env, createDatabase(env.DB), message.export_id, now);
       return;
   }
 }

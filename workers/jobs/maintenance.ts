@@ -2,6 +2,7 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { purgeLoginFailures } from "../auth/login-throttle";
 import type { Database } from "../db/client";
 import { idempotencyKeys, refreshTokens } from "../db/schema";
+import { purgeExpiredExports } from "../exports/export.service";
 
 // Deletes what has outlived its purpose: expired or revoked refresh tokens, idempotency
 // records past their 24 hours, old sign-in failures. Deleting twice is harmless, so the job is
@@ -13,4 +14,6 @@ export async function purgeExpired(db: Database, now: number) {
     db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now)),
   ]);
   await purgeLoginFailures(db, now);
+  // Exports keep personal data outside the records' own lifecycle: gone 7 days after they were asked for.
+  await purgeExpiredExports(db, now);
 }
