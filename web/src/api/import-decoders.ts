@@ -50,6 +50,7 @@ export type ImportPreview = {
   fields: string[];
   total_rows: number;
   rows: PreviewRow[];
+  warnings: { code: string; message: string }[];
 };
 
 export type ImportRow = { row_number: number; outcome: ImportOutcome; contact_id: string | null; errors: RowError[] };
@@ -100,6 +101,7 @@ export const decodeImportPreview: Decoder<ImportPreview> = object({
   fields: array(string),
   total_rows: number,
   rows: array(object({ row_number: number, values: array(string), contact: nullable(record), errors: array(rowError) })),
+  warnings: array(object({ code: string, message: string })),
 });
 
 export const decodeImportRow: Decoder<ImportRow> = object({ row_number: number, outcome: oneOf(importOutcomes), contact_id: text, errors: array(rowError) });

@@ -25,6 +25,7 @@ import {
   onMatchChoices,
   progressOf,
   progressPercent,
+  splitColumnMessage,
   spreadsheetRow,
   undoState,
 } from "../lib/imports";
@@ -97,21 +98,69 @@ function fieldLabel(field: string): string {
   return key ? t(key) : field;
 }
 
-/** The server's English message in the reader's language where the client knows it. */
-function messageText(message: string, code: string): string {
-  const key = fieldMessageKey(message, code);
-  return key ? t(key) : message;
+// A row's problems by the API's stable codes, so they read in the user's language; the cell's
+// value is beside the message in the preview, and the row number leads to it in the report.
+const rowErrorKeys: Record<string, MessageKey> = {
+  invalid_email: "imports.error.invalid_email",
+  invalid_phone: "imports.error.invalid_phone",
+  unknown_country: "imports.error.unknown_country",
+  unknown_lifecycle_stage: "imports.error.unknown_lifecycle_stage",
+  unknown_owner: "imports.error.unknown_owner",
+  ambiguous_owner: "imports.error.ambiguous_owner",
+  too_long: "imports.error.too_long",
+  too_big: "imports.error.too_long",
+  identity_required: "imports.error.identity_required",
+  too_few_cells: "imports.error.too_few_cells",
+  too_many_cells: "imports.error.too_many_cells",
+  unterminated_quote: "imports.error.unterminated_quote",
+  stray_quote: "imports.error.stray_quote",
+  invalid_characters: "imports.error.invalid_characters",
+};
+
+// Problems with the upload itself (413, 415, 422 on the file or the mapping).
+const problemCodeKeys: Record<string, MessageKey> = {
+  payload_too_large: "imports.fileTooLarge",
+  unsupported_media_type: "imports.fileNotCsv",
+  empty_file: "imports.fileEmpty",
+  binary_file: "imports.fileNotCsv",
+  no_header: "imports.fileNoHeader",
+  undecodable: "imports.fileUndecodable",
+  identity_not_mapped: "imports.mappingNeedsIdentity",
+  field_mapped_twice: "imports.fieldMappedTwice",
+};
+
+const warningKeys: Record<string, MessageKey> = {
+  encoding_mismatch: "imports.warning.encoding_mismatch",
+  invalid_characters: "imports.warning.invalid_characters",
+  unterminated_quote: "imports.warning.unterminated_quote",
+};
+
+/** A row error without its column prefix, in the reader's language where the code is known. */
+function cellErrorText(error: { code: string; message: string }): string {
+  const key = rowErrorKeys[error.code];
+  if (key) return t(key);
+  const { text } = splitColumnMessage(error.message);
+  const known = fieldMessageKey(text, error.code);
+  return known ? t(known) : text;
+}
+
+function detailText(detail: string, code: string | undefined): string {
+  const key = code ? problemCodeKeys[code] : undefined;
+  if (key) return t(key);
+  const known = fieldMessageKey(detail, code);
+  return known ? t(known) : detail;
 }
 
 /** An upload or start failure in words: known codes translated, the server's detail otherwise. */
 function problemText(error: unknown): string {
   if (!(error instanceof ApiError)) return t("error.generic");
-  if (error.status === 413) return t("imports.fileTooLarge");
-  if (error.status === 415) return t("imports.fileNotCsv");
-  const key = problemMessageKey(error.code);
-  if (key && error.code !== "validation_failed") return t(key);
-  const details = [...Object.entries(error.fieldErrors).filter(([name]) => !mappingErrorHeader(name)).map(([, detail]) => detail), ...error.otherErrors];
-  return details.length > 0 ? details.join(" ") : error.message;
+  const texts = Object.entries(error.fieldErrors)
+    .filter(([name]) => mappingErrorHeader(name) === null)
+    .map(([name, detail]) => detailText(detail, error.fieldCodes[name]));
+  texts.push(...error.otherErrors);
+  if (texts.length > 0) return [...new Set(texts)].join(" ");
+  const key = problemCodeKeys[error.code] ?? problemMessageKey(error.code);
+  return key ? t(key) : error.message;
 }
 
 /**
@@ -417,6 +466,12 @@ export class RapportImports extends HTMLElement {
     } else if (preview.encoding_detected && this.encoding === "auto") {
       notes.push(h("p", { class: "hint" }, t("imports.encodingDetected", { encoding: encodingLabel(preview.encoding) })));
     }
+    for (const warning of preview.warnings) {
+      // The ambiguity has its own note above, with the candidates named.
+      if (warning.code === "encoding_ambiguous") continue;
+      const key = warningKeys[warning.code];
+      notes.push(h("p", { class: "warning", role: "note", "data-testid": "preview-warning" }, key ? t(key) : warning.message));
+    }
     if (!mappingIdentifies(this.mapping)) notes.push(ht("p", "imports.mappingNeedsIdentity", { class: "warning", role: "note", "data-testid": "mapping-warning" }));
 
     const onMatch = this.onMatchChoice();
@@ -475,10 +530,10 @@ export class RapportImports extends HTMLElement {
         const errors = placed.columns.get(index) ?? [];
         const ignored = (this.mapping[header] ?? "ignore") === "ignore";
         const cell = h("td", { class: [errors.length ? "cell-invalid" : "", ignored ? "cell-ignored" : ""].join(" ").trim() || undefined }, h("span", { class: "cell-value" }, row.values[index] ?? ""));
-        for (const error of errors) cell.append(h("span", { class: "cell-error", "data-testid": "cell-error" }, messageText(error.message, error.code)));
+        for (const error of errors) cell.append(h("span", { class: "cell-error", "data-testid": "cell-error", "data-code": error.code }, cellErrorText(error)));
         tr.append(cell);
       }
-      if (rowProblems) tr.append(h("td", { class: "row-errors" }, ...placed.row.map((error) => h("span", { class: "cell-error" }, messageText(error.message, error.code)))));
+      if (rowProblems) tr.append(h("td", { class: "row-errors" }, ...placed.row.map((error) => h("span", { class: "cell-error", "data-code": error.code }, cellErrorText(error)))));
       body.append(tr);
     }
     const table = h("table", { class: "table import-preview", "data-testid": "import-preview" }, h("thead", {}, head), body);
@@ -550,7 +605,7 @@ export class RapportImports extends HTMLElement {
               : null;
         const slot = control ? document.getElementById(`${control.id}-error`) : null;
         if (!control || !slot) continue;
-        slot.textContent = messageText(detail, error.fieldCodes[name] ?? "");
+        slot.textContent = detailText(detail, error.fieldCodes[name]);
         slot.hidden = false;
         control.setAttribute("aria-invalid", "true");
         if (!placed) control.focus();
@@ -810,7 +865,7 @@ export class RapportImports extends HTMLElement {
         const errors = row.errors.map((error) => {
           const column = errorsByColumn([error], item.headers, item.mapping).columns.keys().next().value;
           const header = column === undefined ? null : item.headers[column];
-          return h("span", { class: "cell-error" }, header ? `${header}: ${messageText(error.message, error.code)}` : messageText(error.message, error.code));
+          return h("span", { class: "cell-error", "data-code": error.code }, header ? `${header}: ${cellErrorText(error)}` : cellErrorText(error));
         });
         body.append(
           h(

@@ -16,6 +16,7 @@ import {
   progressOf,
   progressPercent,
   sameMapping,
+  splitColumnMessage,
   spreadsheetRow,
   undoState,
 } from "./imports";
@@ -34,6 +35,13 @@ describe("the mapping the wizard edits", () => {
     expect(mapping.Miestas).toBe("first_name");
     expect(mapping.Vardas).toBe("ignore");
     expect(displaced).toBe("Vardas");
+  });
+
+  it("lets several columns fill emails, phones, tags and notes, as the API does", () => {
+    const { mapping, displaced } = assignField({ ...suggested, "Darbo el. paštas": "ignore" }, "Darbo el. paštas", "emails");
+    expect(mapping["El. paštas"]).toBe("emails");
+    expect(mapping["Darbo el. paštas"]).toBe("emails");
+    expect(displaced).toBeNull();
   });
 
   it("lets any number of columns be ignored", () => {
@@ -70,6 +78,17 @@ describe("preview errors next to their cell", () => {
     const { columns, row } = errorsByColumn([{ pointer: "/emails/0", code: "invalid_email", message: "Enter a valid email address." }], headers, suggested);
     expect([...columns.keys()]).toEqual([2]);
     expect(row).toEqual([]);
+  });
+
+  it("uses the column the message names, so the second email column gets its own error", () => {
+    const mapping = { ...suggested, "Darbo el. paštas": "emails" } as const;
+    const { columns } = errorsByColumn([{ pointer: "/emails/1", code: "invalid_email", message: 'Column "Darbo el. paštas": Enter a valid email address. ("jonas@")' }], [...headers, "Darbo el. paštas"], mapping);
+    expect([...columns.keys()]).toEqual([6]);
+  });
+
+  it("splits the column off a cell message and leaves other messages whole", () => {
+    expect(splitColumnMessage('Column "El. paštas": Enter a valid email address. ("jonas@")')).toEqual({ header: "El. paštas", text: 'Enter a valid email address. ("jonas@")' });
+    expect(splitColumnMessage("This row has 3 cells but the header has 6")).toEqual({ header: null, text: "This row has 3 cells but the header has 6" });
   });
 
   it("accepts column indexes and header names as pointers, and company_id for the company column", () => {

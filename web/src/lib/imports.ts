@@ -28,14 +28,18 @@ export function isMappingTarget(value: string): value is MappingTarget {
   return mappingTargets.some((target) => target === value);
 }
 
+/** Fields several columns may fill ("Work email", "Private email"), as the API allows. */
+export const listFields: ReadonlySet<MappingTarget> = new Set<MappingTarget>(["emails", "phones", "tags", "notes"]);
+
 /**
  * Points `header` at `field`, keeping one column per field: a column that already had the field
- * falls back to "ignore" (its name is returned so the UI can say so). "ignore" may repeat.
+ * falls back to "ignore" (its name is returned so the UI can say so). "ignore" and the list
+ * fields may repeat.
  */
 export function assignField(mapping: Mapping, header: string, field: MappingTarget): { mapping: Mapping; displaced: string | null } {
   const next: Mapping = { ...mapping, [header]: field };
   let displaced: string | null = null;
-  if (field !== "ignore") {
+  if (field !== "ignore" && !listFields.has(field)) {
     for (const [other, target] of Object.entries(next)) {
       if (other !== header && target === field) {
         next[other] = "ignore";
@@ -68,17 +72,25 @@ export function mappingErrorHeader(fieldName: string): string | null {
 
 export type CellError = { pointer: string; code: string; message: string };
 
+/** The API words a cell's error as 'Column "El. paštas": …'; this splits off the column. */
+export function splitColumnMessage(message: string): { header: string | null; text: string } {
+  const match = /^Column "(.+?)": (.*)$/s.exec(message);
+  return match?.[1] !== undefined && match[2] !== undefined ? { header: match[1], text: match[2] } : { header: null, text: message };
+}
+
 /**
- * Sorts a preview row's errors into the column they belong to. A pointer names the field the
- * row fills ("/emails/0" → the column mapped to emails), a column ("/columns/2") or a header
- * ("/El. paštas"); anything else (a row-wide problem such as "no name, email or phone") stays
- * with the row.
+ * Sorts a row's errors into the column they belong to: the column the message names, else the
+ * one the pointer leads to — the field the row fills ("/emails/0" → the column mapped to
+ * emails), a column ("/columns/2") or a header ("/El. paštas"). Anything else (a row-wide
+ * problem such as "no name, email or phone") stays with the row.
  */
 export function errorsByColumn(errors: readonly CellError[], headers: readonly string[], mapping: Mapping): { columns: Map<number, CellError[]>; row: CellError[] } {
   const columns = new Map<number, CellError[]>();
   const row: CellError[] = [];
   for (const error of errors) {
-    const index = columnOfPointer(error.pointer, headers, mapping);
+    const named = splitColumnMessage(error.message).header;
+    const byName = named === null ? -1 : headers.indexOf(named);
+    const index = byName >= 0 ? byName : columnOfPointer(error.pointer, headers, mapping);
     if (index === null) row.push(error);
     else columns.set(index, [...(columns.get(index) ?? []), error]);
   }
