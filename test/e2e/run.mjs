@@ -13,6 +13,7 @@ import { formsFlow } from "./forms.mjs";
 import { timelineFlow } from "./timeline.mjs";
 import { tasksFlow } from "./tasks.mjs";
 import { duplicatesFlow } from "./duplicates.mjs";
+import { importsFlow } from "./imports.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 // E2E_PORT lets a second checkout run the test beside this one without a port clash.
@@ -357,6 +358,7 @@ async function run(browser) {
   await timelineFlow({ page, origin, step, assert, screenshot });
   await tasksFlow({ browser, origin, step, assert, screenshot });
   await duplicatesFlow({ browser, origin, step, assert, screenshot });
+  await importsFlow({ browser, origin, step, assert, screenshot });
 
   await step("the owner's screens fit a phone (390×844) without horizontal scroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
@@ -396,6 +398,7 @@ try {
   // E2E_ONLY=tasks runs one self-contained flow (it signs up its own workspace) instead of all.
   if (process.env.E2E_ONLY === "tasks") await tasksFlow({ browser, origin, step, assert, screenshot });
   else if (process.env.E2E_ONLY === "duplicates") await duplicatesFlow({ browser, origin, step, assert, screenshot });
+  else if (process.env.E2E_ONLY === "imports") await importsFlow({ browser, origin, step, assert, screenshot });
   else await run(browser);
 } catch (error) {
   if (failed === 0) {
