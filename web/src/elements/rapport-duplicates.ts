@@ -477,7 +477,10 @@ export class RapportDuplicates extends HTMLElement {
     const name = `dup-${key}`;
     const classes = [key === "primary" ? "dup-primary-row" : "differs", focused ? "focused" : ""].filter(Boolean).join(" ");
     const row = h("tr", { class: classes, "data-field": key, "data-testid": `row-${key}` });
-    row.append(h("th", { scope: "row" }, h("span", {}, label), key !== "primary" ? ht("span", "duplicates.differs", { class: "dup-differs" }) : null));
+    const united = key !== "primary" && unionFields.includes(key);
+    row.append(
+      h("th", { scope: "row" }, h("span", {}, label), key !== "primary" ? ht("span", "duplicates.differs", { class: "dup-differs" }) : null, united ? ht("small", "duplicates.allKeptFirst", { class: "dup-note" }) : null),
+    );
     for (const [column, contact] of contacts.entries()) {
       const input = h("input", { type: "radio", name, value: contact.id, checked: contact.id === chosen, disabled: !writer, "data-column": String(column + 1) });
       input.addEventListener("change", () => {
@@ -505,7 +508,7 @@ export class RapportDuplicates extends HTMLElement {
         return name ? h("span", { class: "break" }, name) : empty();
       }
       case "emails":
-        return contact.emails.length ? h("span", { class: "value-list break" }, ...contact.emails.map((email) => h("span", {}, email))) : empty();
+        return contact.emails.length ? h("span", { class: "value-list nowrap" }, ...contact.emails.map((email) => h("span", {}, email))) : empty();
       case "phones":
         return contact.phones.length ? h("span", { class: "value-list nowrap" }, ...contact.phones.map((phone) => h("span", { title: phone.raw }, formatPhone(phone.e164)))) : empty();
       case "company":

@@ -841,6 +841,7 @@ export const en = {
   "duplicates.keepThis": "Keep this record",
   "duplicates.differs": "differs",
   "duplicates.allKept": "all kept",
+  "duplicates.allKeptFirst": "all kept; the chosen one comes first",
   "duplicates.emptyValue": "empty",
   "duplicates.mergeInto": "Merge into {name}",
   "duplicates.mergeHint": "The other records are merged into the one you keep: their emails, phones and tags are added, and their activities, deals, tasks, form submissions and consent records move to it. You can undo a merge for 30 days.",

@@ -837,6 +837,7 @@ export const lt: Messages = {
   "duplicates.keepThis": "Palikti šį įrašą",
   "duplicates.differs": "skiriasi",
   "duplicates.allKept": "paliekami visi",
+  "duplicates.allKeptFirst": "paliekami visi; pasirinktas bus pirmas",
   "duplicates.emptyValue": "tuščia",
   "duplicates.mergeInto": "Sujungti į {name}",
   "duplicates.mergeHint": "Kiti įrašai sujungiami į paliekamą: pridedami jų el. pašto adresai, telefonai ir žymės, o veiklos, sandoriai, užduotys, formų pateikimai ir sutikimų įrašai perkeliami į jį. Sujungimą galima atšaukti 30 dienų.",

@@ -837,6 +837,7 @@ export const lv: Messages = {
   "duplicates.keepThis": "Saglabāt šo ierakstu",
   "duplicates.differs": "atšķiras",
   "duplicates.allKept": "saglabā visus",
+  "duplicates.allKeptFirst": "saglabā visus; izvēlētais būs pirmais",
   "duplicates.emptyValue": "tukšs",
   "duplicates.mergeInto": "Apvienot ar {name}",
   "duplicates.mergeHint": "Pārējie ieraksti tiek apvienoti ar saglabājamo: tiek pievienotas to e-pasta adreses, tālruņi un birkas, un to aktivitātes, darījumi, uzdevumi, veidlapu iesniegumi un piekrišanas ieraksti tiek pārcelti uz to. Apvienošanu var atsaukt 30 dienas.",

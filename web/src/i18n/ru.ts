@@ -837,6 +837,7 @@ export const ru: Messages = {
   "duplicates.keepThis": "Оставить эту запись",
   "duplicates.differs": "различается",
   "duplicates.allKept": "сохраняются все",
+  "duplicates.allKeptFirst": "сохраняются все; выбранный будет первым",
   "duplicates.emptyValue": "пусто",
   "duplicates.mergeInto": "Объединить в {name}",
   "duplicates.mergeHint": "Остальные записи объединяются с остающейся: добавляются их адреса эл. почты, телефоны и метки, а их активности, сделки, задачи, заявки из форм и записи о согласии переносятся на неё. Объединение можно отменить в течение 30 дней.",

@@ -837,6 +837,7 @@ export const sl: Messages = {
   "duplicates.keepThis": "Ohrani ta zapis",
   "duplicates.differs": "se razlikuje",
   "duplicates.allKept": "ohranjeni vsi",
+  "duplicates.allKeptFirst": "ohranjeni vsi; izbrani bo prvi",
   "duplicates.emptyValue": "prazno",
   "duplicates.mergeInto": "Združi v {name}",
   "duplicates.mergeHint": "Drugi zapisi se združijo v ohranjenega: dodajo se njihovi e-poštni naslovi, telefoni in oznake, njihove aktivnosti, posli, opravila, oddaje obrazcev in zapisi o privolitvah pa se prestavijo nanj. Združitev lahko razveljavite 30 dni.",

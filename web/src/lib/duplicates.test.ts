@@ -127,6 +127,8 @@ describe("buildMergeBody", () => {
     expect(body.fields.name).toBe("con_a");
     expect(body.fields.company_id).toBe("con_b");
     expect(body.fields.owner_id).toBe("con_b");
+    expect(body.fields.email).toBe("con_b");
+    expect(body.fields.phone).toBe("con_b");
     expect(Object.keys(body.fields)).toHaveLength(choosableFields.length);
   });
 

@@ -13,12 +13,15 @@ type Member = Pick<
 export const reviewFields = ["name", "emails", "phones", "company", "job_title", "city", "country", "owner", "lifecycle_stage", "tags", "consent", "created"] as const;
 export type ReviewField = (typeof reviewFields)[number];
 
-/** Fields where one contact's value wins; the others are lists the merge unites, or history. */
-export const choosableFields = ["name", "company", "job_title", "city", "country", "owner", "lifecycle_stage", "consent"] as const;
+/**
+ * Fields where one contact's value wins. For emails and phones every address is kept and the
+ * choice is whose primary one comes first; tags are always united; the creation time is history.
+ */
+export const choosableFields = ["name", "emails", "phones", "company", "job_title", "city", "country", "owner", "lifecycle_stage", "consent"] as const;
 export type ChoosableField = (typeof choosableFields)[number];
 export type Choices = Record<ChoosableField, string>;
 
-/** Lists the API merges as a union (every email, phone and tag of every member survives). */
+/** Lists the merge unites: every email, phone and tag of every member survives. */
 export const unionFields: readonly ReviewField[] = ["emails", "phones", "tags"];
 
 export function isChoosable(field: ReviewField): field is ChoosableField {
@@ -28,6 +31,8 @@ export function isChoosable(field: ReviewField): field is ChoosableField {
 /** The API's name for a choosable field in the merge body's `fields`. */
 export const mergeFieldName: Record<ChoosableField, string> = {
   name: "name",
+  emails: "email",
+  phones: "phone",
   company: "company_id",
   job_title: "job_title",
   city: "city",
