@@ -115,6 +115,8 @@ const rowErrorKeys: Record<string, MessageKey> = {
   unterminated_quote: "imports.error.unterminated_quote",
   stray_quote: "imports.error.stray_quote",
   invalid_characters: "imports.error.invalid_characters",
+  email_of_deleted_contact: "imports.error.email_of_deleted_contact",
+  email_exists: "imports.error.email_exists",
 };
 
 // Problems with the upload itself (413, 415, 422 on the file or the mapping).
@@ -137,6 +139,9 @@ const warningKeys: Record<string, MessageKey> = {
 
 /** A row error without its column prefix, in the reader's language where the code is known. */
 function cellErrorText(error: { code: string; message: string }): string {
+  // "Row 3 of this file has …": the row the duplicate repeats, numbered as the spreadsheet shows it.
+  const repeated = error.code === "duplicate_in_file" ? /^Row (\d+)\b/.exec(error.message)?.[1] : undefined;
+  if (repeated !== undefined) return t("imports.error.duplicate_in_file", { row: spreadsheetRow(Number(repeated)) });
   const key = rowErrorKeys[error.code];
   if (key) return t(key);
   const { text } = splitColumnMessage(error.message);
@@ -430,9 +435,11 @@ export class RapportImports extends HTMLElement {
       encoding.append(h("option", { value: choice }, encodingLabel(choice)));
     }
     encoding.value = this.encoding === "auto" ? preview.encoding : this.encoding;
+    // Another encoding or separator can change the headers themselves ("Pavardė" read as 1250 is
+    // "Pavardë"), so the mapping is suggested afresh rather than sent with stale column names.
     encoding.addEventListener("change", () => {
       this.encoding = encoding.value;
-      void this.refreshPreview();
+      void this.refreshPreview(false);
     });
     const delimiterId = uid("import-delimiter");
     const delimiter = h("select", { id: delimiterId, name: "delimiter", "data-testid": "import-delimiter", "aria-describedby": `${delimiterId}-error` });
@@ -444,7 +451,7 @@ export class RapportImports extends HTMLElement {
     delimiter.addEventListener("change", () => {
       const chosen = delimiterChoices.find((choice) => choice === delimiter.value);
       if (chosen) this.delimiter = chosen;
-      void this.refreshPreview();
+      void this.refreshPreview(false);
     });
     const settings = h(
       "div",
@@ -475,7 +482,7 @@ export class RapportImports extends HTMLElement {
     if (!mappingIdentifies(this.mapping)) notes.push(ht("p", "imports.mappingNeedsIdentity", { class: "warning", role: "note", "data-testid": "mapping-warning" }));
 
     const onMatch = this.onMatchChoice();
-    const formError = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "import-start-error" });
+    const formError = h("p", { class: "form-error", role: "alert", hidden: true, tabindex: "-1", "data-testid": "import-start-error" });
     const dry = ht("button", "imports.dryRun", { type: "button", class: "button primary", "data-testid": "dry-run" });
     const direct = ht("button", "imports.importWithoutDryRun", { type: "button", class: "button", "data-testid": "import-direct" });
     dry.disabled = this.busy || !mappingIdentifies(this.mapping);
@@ -571,16 +578,16 @@ export class RapportImports extends HTMLElement {
   }
 
   /** Re-reads the file with the current choices; the latest request wins when the user keeps changing. */
-  private async refreshPreview(): Promise<void> {
+  private async refreshPreview(withMapping = true): Promise<void> {
     if (!this.file) return;
     const seq = ++this.previewSeq;
     this.stage.setAttribute("aria-busy", "true");
     try {
-      const preview = await importsApi.preview(this.file, this.fileOptions(this.mapping));
+      const preview = await importsApi.preview(this.file, this.fileOptions(withMapping ? this.mapping : null));
       if (seq !== this.previewSeq) return;
       const headersChanged = preview.headers.join("\u0000") !== this.preview?.headers.join("\u0000");
       this.preview = preview;
-      this.mapping = headersChanged ? completeMapping(preview.headers, {}, preview.mapping) : completeMapping(preview.headers, this.mapping, preview.mapping);
+      this.mapping = headersChanged || !withMapping ? completeMapping(preview.headers, {}, preview.mapping) : completeMapping(preview.headers, this.mapping, preview.mapping);
       this.renderStep(false);
     } catch (error) {
       if (seq !== this.previewSeq) return;
