@@ -27,6 +27,7 @@ import { ProblemError, problemResponse, problems } from "./http/problem";
 import { requestId } from "./http/request-id";
 import { securityHeaders } from "./http/security-headers";
 import { taskRoutes } from "./tasks/task.routes";
+import { qualityRoutes } from "./quality/quality.routes";
 import { validationProblem } from "./http/validation";
 import { teamRoutes } from "./team/team.routes";
 import { timelineRoutes } from "./timeline/timeline.routes";
@@ -84,6 +85,7 @@ export function createApp() {
     .route("/", timelineRoutes)
     .route("/", notificationRoutes)
     .route("/", outboxRoutes)
+    .route("/", qualityRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);

@@ -6,6 +6,7 @@ import { fanOutRottingScan, scanRottingStage } from "./deal-rotting";
 import { sendDigest } from "./digest";
 import { purgeExpired } from "./maintenance";
 import { JobMessage } from "./messages";
+import { fanOutNightlyAudits, runAudit } from "../quality/audit-job";
 import { remindTask } from "./task-reminders";
 
 export async function handleJob(env: Env, message: JobMessage, now: number) {
@@ -28,6 +29,12 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
       return;
     case "contacts.birthday_scan":
       await scanBirthdays(env, createDatabase(env.DB), message.window, message.after_id, now);
+      return;
+    case "quality.nightly":
+      await fanOutNightlyAudits(env, createDatabase(env.DB), message.window, now);
+      return;
+    case "quality.audit":
+      await runAudit(env, createDatabase(env.DB), message.audit_id, now);
       return;
     case "export.run":
       await runExport(env, createDatabase(env.DB), message.export_id, now);
