@@ -20,6 +20,8 @@ import { requireJsonBody } from "./http/content-type";
 import { database } from "./http/database";
 import { docsRoutes } from "./http/docs.routes";
 import { healthRoutes } from "./http/health.routes";
+import { importRoutes } from "./imports/import.routes";
+import { readImportUploads, skipImportUploads } from "./imports/upload";
 import { idempotency } from "./http/idempotency";
 import { methodIndex } from "./http/method-not-allowed";
 import { authenticated, createRouter } from "./http/openapi";
@@ -54,15 +56,20 @@ export function createApp() {
 
   app.use("*", requestId());
   app.use("/api/*", securityHeaders());
+  // CSV uploads (POST /imports, /imports/preview) are multipart and up to 50 MB: they skip the
+  // JSON body rules and are read by readImportUploads, before idempotency hashes the body.
   app.use(
     "/api/*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => problemResponse(problems.payloadTooLarge(maxBodyBytes).problem, c.var.requestId),
-    }),
+    skipImportUploads(
+      bodyLimit({
+        maxSize: maxBodyBytes,
+        onError: (c) => problemResponse(problems.payloadTooLarge(maxBodyBytes).problem, c.var.requestId),
+      }),
+    ),
   );
-  app.use("/api/v1/*", requireJsonBody());
+  app.use("/api/v1/*", skipImportUploads(requireJsonBody()));
   app.use("/api/v1/*", database());
+  app.use("/api/v1/*", readImportUploads());
   app.use("/api/v1/*", idempotency());
 
   app.route("/api", healthRoutes);
@@ -76,6 +83,7 @@ export function createApp() {
     // Before contacts, companies and deals: /contacts/export must not be taken for /contacts/{id}.
     .route("/", exportRoutes)
     .route("/", contactRoutes)
+    .route("/", importRoutes)
     .route("/", companyRoutes)
     .route("/", pipelineRoutes)
     .route("/", dealRoutes)

@@ -1,6 +1,7 @@
 import { createDatabase } from "../db/client";
 import { runExport } from "../exports/export.service";
 import { processAndAnnounce } from "../forms/lead-runner";
+import { runImport } from "../imports/import-runner";
 import { scanBirthdays } from "./birthdays";
 import { fanOutRottingScan, scanRottingStage } from "./deal-rotting";
 import { sendDigest } from "./digest";
@@ -29,6 +30,9 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
       return;
     case "contacts.birthday_scan":
       await scanBirthdays(env, createDatabase(env.DB), message.window, message.after_id, now);
+      return;
+    case "import.run":
+      await runImport(env, message.import_id, now);
       return;
     case "quality.nightly":
       await fanOutNightlyAudits(env, createDatabase(env.DB), message.window, now);
