@@ -11,6 +11,7 @@ import { h, ht } from "../ui/dom";
 import { listShortcuts } from "../ui/keys";
 import { emptyState, RecordGrid } from "../ui/record-grid";
 import { avatar, magnifier, plus } from "./rapport-contacts";
+import { exportMenu } from "./rapport-export-menu";
 
 const sortChoices = [
   { value: "name", key: "records.sortName" },
@@ -104,6 +105,7 @@ export class RapportCompanies extends HTMLElement {
           "div",
           { class: "page-actions" },
           ht("a", "records.deleted", { href: "/companies/deleted", class: "button subtle" }),
+          exportMenu("companies", () => companyQuery(this.filters)),
           writer ? h("a", { href: "/companies/new", class: "button primary", "data-testid": "new-company", "aria-keyshortcuts": "n" }, plus(), bindText(h("span"), "companies.new")) : null,
         ),
       ),

@@ -16,6 +16,7 @@ import { emptyState, RecordGrid } from "../ui/record-grid";
 import { announce, announceText } from "../ui/status";
 import { offerUndo } from "../ui/undo";
 import { RapportConfirm } from "./rapport-confirm";
+import { exportMenu } from "./rapport-export-menu";
 
 const sortChoices = [
   { value: "name", key: "records.sortName" },
@@ -116,6 +117,7 @@ export class RapportContacts extends HTMLElement {
         { class: "page-actions" },
         ht("a", "duplicates.openLink", { href: "/duplicates", class: "button subtle", "data-testid": "duplicates-link" }),
         ht("a", "records.deleted", { href: "/contacts/deleted", class: "button subtle" }),
+        exportMenu("contacts", () => contactQuery(this.filters)),
         writer ? ht("a", "imports.open", { href: "/contacts/import", class: "button", "data-testid": "import-contacts" }) : null,
         writer ? h("a", { href: "/contacts/new", class: "button primary", "data-testid": "new-contact", "aria-keyshortcuts": "n" }, plus(), bindText(h("span"), "contacts.new")) : null,
       ),

@@ -35,6 +35,8 @@ import { formMessage, inputField, onSubmit, selectField, valueOf } from "../ui/f
 import { members, ownerName } from "../ui/members";
 import { announce, announceText } from "../ui/status";
 import { avatar } from "./rapport-contacts";
+import { exportMenu } from "./rapport-export-menu";
+import { dealExportQuery } from "../lib/exports";
 
 const moveKeys: readonly string[] = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End"];
 const isMoveKey = (key: string): key is MoveKey => moveKeys.includes(key);
@@ -197,6 +199,8 @@ export class RapportPipeline extends HTMLElement {
       select.addEventListener("change", () => navigate(`/pipeline/${select.value}`));
       actions.append(row);
     }
+    // The deals of this pipeline as the board filters them (the tag filter cannot travel; the menu says so).
+    actions.append(exportMenu("deals", () => dealExportQuery(board.pipeline_id, this.filters).query, () => dealExportQuery(board.pipeline_id, this.filters).partial));
     if (can.editWorkspace(role())) actions.append(ht("a", "pipeline.editStages", { class: "button subtle", href: `/settings/pipelines?pipeline=${board.pipeline_id}` }));
     const head = h(
       "div",

@@ -1054,6 +1054,24 @@ export type MessageKey = keyof Messages;
   "imports.warning.encoding_mismatch": "The file reads more like another encoding than the one chosen: check the names in the preview.",
   "imports.warning.invalid_characters": "Some characters cannot be read in this encoding: choose another encoding.",
   "imports.warning.unterminated_quote": "A quote in the file never closes: check the rows with problems.",
+
+  // Export of lists (issue 8).
+  "exports.button": "Export",
+  "exports.menuLabel": "Export as",
+  "exports.csv": "CSV for Excel or Google Sheets",
+  "exports.json": "JSON for developers",
+  "exports.partial": "The tag and “No owner” filters do not apply to the export: the file holds every deal of this pipeline (for the chosen owner).",
+  "exports.preparing": "Preparing the file…",
+  "exports.downloaded": "{file} downloaded.",
+  "exports.tooLarge": "More than {max} rows: the file is being prepared in the background. You can keep working.",
+  "exports.progress": "{count} rows so far…",
+  "exports.ready": "The file is ready: {rows} rows, {size}. It is kept for 7 days.",
+  "exports.readyShort": "Your export is ready to download.",
+  "exports.download": "Download {file}",
+  "exports.failed": "The export failed: {error}",
+  "exports.retry": "Try again",
+  "exports.dismiss": "Close",
+  "exports.statusLabel": "Export progress",
 };
 
 export type Messages = { [K in keyof typeof en]: string };

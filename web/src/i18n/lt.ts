@@ -1047,5 +1047,23 @@ export const lt: Messages = {
   "imports.warning.encoding_mismatch": "Failas labiau panašus į kitą koduotę nei pasirinktoji: patikrinkite vardus peržiūroje.",
   "imports.warning.invalid_characters": "Kai kurių simbolių šia koduote perskaityti nepavyksta: pasirinkite kitą koduotę.",
   "imports.warning.unterminated_quote": "Faile yra neužsidarančių kabučių: patikrinkite eilutes su problemomis.",
+
+  // Export of lists (issue 8).
+  "exports.button": "Eksportuoti",
+  "exports.menuLabel": "Eksportuoti kaip",
+  "exports.csv": "CSV – Excel ar Google Sheets",
+  "exports.json": "JSON – programuotojams",
+  "exports.partial": "Žymos ir „Be atsakingo“ filtrai eksportui netaikomi: faile bus visi šio piltuvo sandoriai (pasirinkto atsakingo asmens).",
+  "exports.preparing": "Ruošiamas failas…",
+  "exports.downloaded": "Failas {file} atsisiųstas.",
+  "exports.tooLarge": "Daugiau nei {max} eilučių: failas ruošiamas fone. Galite dirbti toliau.",
+  "exports.progress": "Kol kas eilučių: {count}…",
+  "exports.ready": "Failas paruoštas: eilučių – {rows}, {size}. Jis saugomas 7 dienas.",
+  "exports.readyShort": "Eksportas paruoštas atsisiųsti.",
+  "exports.download": "Atsisiųsti {file}",
+  "exports.failed": "Eksportuoti nepavyko: {error}",
+  "exports.retry": "Bandyti dar kartą",
+  "exports.dismiss": "Uždaryti",
+  "exports.statusLabel": "Eksporto eiga",
 };
   "imports.field.ignore": "— Praleisti stulpelį —",

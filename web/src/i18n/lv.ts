@@ -1047,5 +1047,23 @@ export const lv: Messages = {
   "imports.warning.encoding_mismatch": "Fails vairāk atbilst citam kodējumam, nevis izvēlētajam: pārbaudiet vārdus priekšskatījumā.",
   "imports.warning.invalid_characters": "Dažas rakstzīmes šajā kodējumā nevar nolasīt: izvēlieties citu kodējumu.",
   "imports.warning.unterminated_quote": "Failā ir pēdiņas, kas netiek aizvērtas: pārbaudiet rindas ar problēmām.",
+
+  // Export of lists (issue 8).
+  "exports.button": "Eksportēt",
+  "exports.menuLabel": "Eksportēt kā",
+  "exports.csv": "CSV – Excel vai Google Sheets",
+  "exports.json": "JSON – izstrādātājiem",
+  "exports.partial": "Birkas un “Bez atbildīgā” filtri eksportam netiek piemēroti: failā būs visi šīs piltuves darījumi (izvēlētajam atbildīgajam).",
+  "exports.preparing": "Gatavo failu…",
+  "exports.downloaded": "Fails {file} lejupielādēts.",
+  "exports.tooLarge": "Vairāk nekā {max} rindu: fails tiek gatavots fonā. Varat turpināt darbu.",
+  "exports.progress": "Pagaidām rindu: {count}…",
+  "exports.ready": "Fails ir gatavs: rindu – {rows}, {size}. Tas tiek glabāts 7 dienas.",
+  "exports.readyShort": "Eksports ir gatavs lejupielādei.",
+  "exports.download": "Lejupielādēt {file}",
+  "exports.failed": "Eksports neizdevās: {error}",
+  "exports.retry": "Mēģināt vēlreiz",
+  "exports.dismiss": "Aizvērt",
+  "exports.statusLabel": "Eksporta gaita",
 };
   "imports.field.ignore": "— Izlaist kolonnu —",

@@ -1047,5 +1047,23 @@ export const ru: Messages = {
   "imports.warning.encoding_mismatch": "Файл больше похож на другую кодировку, чем выбранная: проверьте имена в предпросмотре.",
   "imports.warning.invalid_characters": "Некоторые символы нельзя прочитать в этой кодировке: выберите другую кодировку.",
   "imports.warning.unterminated_quote": "В файле есть незакрытая кавычка: проверьте строки с проблемами.",
+
+  // Export of lists (issue 8).
+  "exports.button": "Экспорт",
+  "exports.menuLabel": "Экспортировать как",
+  "exports.csv": "CSV для Excel или Google Таблиц",
+  "exports.json": "JSON для разработчиков",
+  "exports.partial": "Фильтры по тегу и «Без ответственного» к экспорту не применяются: в файле будут все сделки этой воронки (выбранного ответственного).",
+  "exports.preparing": "Готовим файл…",
+  "exports.downloaded": "Файл {file} скачан.",
+  "exports.tooLarge": "Больше {max} строк: файл готовится в фоне. Можно продолжать работу.",
+  "exports.progress": "Пока строк: {count}…",
+  "exports.ready": "Файл готов: строк — {rows}, {size}. Он хранится 7 дней.",
+  "exports.readyShort": "Экспорт готов к скачиванию.",
+  "exports.download": "Скачать {file}",
+  "exports.failed": "Экспорт не удался: {error}",
+  "exports.retry": "Повторить",
+  "exports.dismiss": "Закрыть",
+  "exports.statusLabel": "Ход экспорта",
 };
   "imports.field.ignore": "— Пропустить столбец —",

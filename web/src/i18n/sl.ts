@@ -1047,5 +1047,23 @@ export const sl: Messages = {
   "imports.warning.encoding_mismatch": "Datoteka je bolj podobna drugemu kodiranju kot izbranemu: preverite imena v predogledu.",
   "imports.warning.invalid_characters": "Nekaterih znakov v tem kodiranju ni mogoče prebrati: izberite drugo kodiranje.",
   "imports.warning.unterminated_quote": "Narekovaj v datoteki se nikoli ne zapre: preverite vrstice s težavami.",
+
+  // Export of lists (issue 8).
+  "exports.button": "Izvozi",
+  "exports.menuLabel": "Izvozi kot",
+  "exports.csv": "CSV za Excel ali Google Sheets",
+  "exports.json": "JSON za razvijalce",
+  "exports.partial": "Filtra oznake in »Brez lastnika« za izvoz ne veljata: datoteka vsebuje vse posle tega lijaka (za izbranega lastnika).",
+  "exports.preparing": "Pripravljam datoteko …",
+  "exports.downloaded": "Datoteka {file} je prenesena.",
+  "exports.tooLarge": "Več kot {max} vrstic: datoteka se pripravlja v ozadju. Lahko nadaljujete z delom.",
+  "exports.progress": "Doslej vrstic: {count} …",
+  "exports.ready": "Datoteka je pripravljena: vrstic {rows}, {size}. Hranimo jo 7 dni.",
+  "exports.readyShort": "Izvoz je pripravljen za prenos.",
+  "exports.download": "Prenesi {file}",
+  "exports.failed": "Izvoz ni uspel: {error}",
+  "exports.retry": "Poskusi znova",
+  "exports.dismiss": "Zapri",
+  "exports.statusLabel": "Potek izvoza",
 };
   "imports.field.ignore": "— Prezri ta stolpec —",
