@@ -12,6 +12,7 @@ import { pipelineFlow } from "./pipeline.mjs";
 import { formsFlow } from "./forms.mjs";
 import { timelineFlow } from "./timeline.mjs";
 import { tasksFlow } from "./tasks.mjs";
+import { qualityFlow } from "./quality.mjs";
 import { duplicatesFlow } from "./duplicates.mjs";
 import { importsFlow } from "./imports.mjs";
 import { exportsFlow } from "./exports.mjs";
@@ -358,6 +359,7 @@ async function run(browser) {
   await formsFlow({ browser, page, origin, step, assert, screenshot, teammate });
   await timelineFlow({ page, origin, step, assert, screenshot });
   await tasksFlow({ browser, origin, step, assert, screenshot });
+  await qualityFlow({ browser, origin, step, assert, screenshot });
   await duplicatesFlow({ browser, origin, step, assert, screenshot });
   await importsFlow({ browser, origin, step, assert, screenshot });
   await exportsFlow({ browser, origin, step, assert, screenshot });
@@ -399,6 +401,7 @@ try {
   });
   // E2E_ONLY=tasks runs one self-contained flow (it signs up its own workspace) instead of all.
   if (process.env.E2E_ONLY === "tasks") await tasksFlow({ browser, origin, step, assert, screenshot });
+  else if (process.env.E2E_ONLY === "quality") await qualityFlow({ browser, origin, step, assert, screenshot });
   else if (process.env.E2E_ONLY === "duplicates") await duplicatesFlow({ browser, origin, step, assert, screenshot });
   else if (process.env.E2E_ONLY === "imports") await importsFlow({ browser, origin, step, assert, screenshot });
   else if (process.env.E2E_ONLY === "exports") await exportsFlow({ browser, origin, step, assert, screenshot });

@@ -24,6 +24,7 @@ import "./rapport-language-switcher";
 import { showLeadToast } from "./rapport-lead-toast";
 import "./rapport-not-found";
 import "./rapport-pipeline";
+import "./rapport-quality";
 import "./rapport-settings";
 import "./rapport-signin";
 import "./rapport-signup";
@@ -63,6 +64,7 @@ const titles: Record<Route["name"], MessageKey> = {
   "settings-form": "forms.title",
   "settings-form-edit": "forms.editTitle",
   tasks: "tasks.title",
+  quality: "quality.title",
   "settings-notifications": "notifications.settingsTitle",
   "settings-outbox": "outbox.title",
   "settings-outbox-email": "outbox.title",
@@ -209,6 +211,8 @@ export class RapportApp extends HTMLElement {
         return h("rapport-settings", { section: "forms", view: "edit", "form-id": route.id });
       case "tasks":
         return h("rapport-tasks");
+      case "quality":
+        return h("rapport-quality");
       case "settings-notifications":
         return h("rapport-settings", { section: "notifications" });
       case "settings-outbox":
@@ -244,6 +248,7 @@ export class RapportApp extends HTMLElement {
         h("li", {}, ht("a", "nav.tasks", { href: "/tasks", "aria-current": this.route.name === "tasks" ? "page" : undefined })),
         h("li", {}, ht("a", "nav.contacts", { href: "/contacts", "aria-current": contacts ? "page" : undefined })),
         h("li", {}, ht("a", "nav.companies", { href: "/companies", "aria-current": companies ? "page" : undefined })),
+        h("li", {}, ht("a", "nav.quality", { href: "/quality", "aria-current": this.route.name === "quality" ? "page" : undefined })),
         h("li", {}, ht("a", "nav.settings", { href: "/settings/workspace", "aria-current": settings ? "page" : undefined })),
       );
       nav.append(list);

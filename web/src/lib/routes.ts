@@ -32,6 +32,7 @@ export type Route =
   | { name: "settings-outbox" }
   | { name: "settings-outbox-email"; id: string }
   | { name: "duplicates" }
+  | { name: "quality" }
   | { name: "not-found" };
 
 export type RouteName = Route["name"];
@@ -59,6 +60,7 @@ const fixed: Record<string, Route> = {
   "/companies/new": { name: "companies-new" },
   "/companies/deleted": { name: "companies-deleted" },
   "/tasks": { name: "tasks" },
+  "/quality": { name: "quality" },
   "/settings/notifications": { name: "settings-notifications" },
   "/settings/outbox": { name: "settings-outbox" },
   "/duplicates": { name: "duplicates" },
