@@ -151,6 +151,19 @@ describe("deals on the board", () => {
   });
 });
 
+describe("the deal list", () => {
+  it("returns a full page of 200 deals with their other contacts (more ids than D1 binds parameters)", async () => {
+    const owner = await signUp();
+    const contact = field<{ id: string }>((await call("POST", "/api/v1/contacts", { token: owner.token, body: { first_name: "Ona" } })).json);
+    for (let i = 0; i < 150; i += 1) await newDeal(owner, { title: `Deal ${i}`, contact_ids: i % 2 === 0 ? [contact.id] : [] });
+    const res = await call("GET", "/api/v1/deals?limit=200", { token: owner.token });
+    expect(res.status, res.text).toBe(200);
+    const page = field<(Deal & { contact_ids: string[] })[]>(res.json, "data");
+    expect(page).toHaveLength(150);
+    expect(page.filter((deal) => deal.contact_ids.includes(contact.id))).toHaveLength(75);
+  });
+});
+
 describe("the hub under load", () => {
   it("applies fifty concurrent moves without losing one, in one order every observer sees", async () => {
     const owner = await signUp();

@@ -77,7 +77,8 @@ export async function loadDeals(db: Database, workspaceId: string, where: SQL[],
           inArray(
             dealContacts.dealId,
             options.limit
-              ? rows.map((row) => row.deal.id)
+              ? // One JSON parameter however long the page: D1 binds at most 100 parameters.
+                sql`(SELECT value FROM json_each(${JSON.stringify(rows.map((row) => row.deal.id))}))`
               : db
                   .select({ id: deals.id })
                   .from(deals)
