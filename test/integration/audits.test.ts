@@ -507,6 +507,25 @@ describe("access and bad input", () => {
     expectProblem(await call("DELETE", `/api/v1/audits/${audit.id}`, { token: owner.token }), 405);
   });
 
+  it("documents the routes in the OpenAPI document, and a workspace with audits can still be deleted", async () => {
+    const doc = await call("GET", "/api/openapi.json");
+    expect(doc.status).toBe(200);
+    const paths = Object.keys(field<Record<string, unknown>>(doc.json, "paths"));
+    expect(paths).toEqual(expect.arrayContaining(["/api/v1/audits/run", "/api/v1/audits", "/api/v1/audits/{id}", "/api/v1/audits/{id}/findings"]));
+    const totals = field<Record<string, unknown>>(doc.json, "components", "schemas", "QualityAudit", "properties", "totals");
+    expect(totals).toMatchObject({ type: "object" });
+
+    const owner = await signUp({ workspace_name: "Short lived" });
+    await contact(owner, { first_name: "Gone", emails: ["gone@example.com"] });
+    const audit = await runManualAudit(owner);
+    expect(audit.status).toBe("done");
+    expect((await call("DELETE", "/api/v1/workspace?confirm=Short%20lived", { token: owner.token })).status).toBe(204);
+    const left = await env.DB.prepare("SELECT (SELECT COUNT(*) FROM quality_audits WHERE workspace_id = ?) + (SELECT COUNT(*) FROM quality_findings WHERE audit_id = ?) AS n")
+      .bind(owner.workspaceId, audit.id)
+      .first<{ n: number }>();
+    expect(left?.n).toBe(0);
+  });
+
   it("takes quality_inactive_days from 1 to 3650 on PATCH /workspace and audits with it", async () => {
     const owner = await signUp();
     expect(field((await call("GET", "/api/v1/workspace", { token: owner.token })).json, "quality_inactive_days")).toBe(90);
