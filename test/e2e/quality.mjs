@@ -108,6 +108,8 @@ export async function qualityFlow({ browser, origin, step, assert, screenshot })
     }, undefined, { timeout: 60_000 });
     const score = await scoreOf();
     assert(score > ids.firstScore, `score went from ${ids.firstScore} to ${score}`);
+    // The end is also said in the app's status region, for screen-reader users who moved on.
+    await page.locator("#app-status").filter({ hasText: `Audit finished: score ${score} of 100.` }).waitFor({ timeout: 5000 });
     const change = await page.getByTestId("score-change").textContent();
     assert(change === `Up ${score - ids.firstScore} since the previous audit`, `change reads ${change}`);
     assert((await kindCount("missing_phone")) === "0", `missing phone still ${await kindCount("missing_phone")}`);

@@ -64,6 +64,7 @@ export class RapportQuality extends HTMLElement {
   private readonly kinds = new Map<FindingKind, KindState>();
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private pollUntil = 0;
+  private following: string | null = null;
   private etag: string | null = null;
   private inactiveDays: number | null = null;
 
@@ -125,6 +126,12 @@ export class RapportQuality extends HTMLElement {
     }
     this.loaded = true;
     const running = this.audits.find((audit) => isRunning(audit)) ?? null;
+    // The audit this page started or saw running has ended (by live event or poll): say how.
+    const followed = this.following ? this.audits.find((audit) => audit.id === this.following) : undefined;
+    if (followed && !isRunning(followed)) {
+      this.following = null;
+      this.announceEnd(followed);
+    }
     const { latest } = latestTwo(this.audits);
     const latestAudit = latest ? (this.audits.find((audit) => audit.id === latest.id) ?? null) : null;
     // A new finished audit invalidates the records shown under each kind.
@@ -151,6 +158,7 @@ export class RapportQuality extends HTMLElement {
 
   /** Polls the newest in-flight audit until it finishes; audit.finished usually gets there first. */
   private follow(): void {
+    this.following = this.audits.find((audit) => isRunning(audit))?.id ?? this.following;
     this.pollUntil = Date.now() + pollForMs;
     clearTimeout(this.pollTimer);
     this.pollTimer = setTimeout(() => void this.poll(), pollEveryMs);
@@ -165,7 +173,6 @@ export class RapportQuality extends HTMLElement {
       this.audits = this.audits.map((audit) => (audit.id === fresh.id ? fresh : audit));
       if (!isRunning(fresh)) {
         await this.load();
-        this.announceEnd(fresh);
         return;
       }
       this.showStatus(fresh);
