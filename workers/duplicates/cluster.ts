@@ -1,4 +1,4 @@
-import { blockingKeys, duplicateThreshold, scorePair, type PreparedRecord } from "./match";
+import { blockingKeyHashes, duplicateThreshold, pairEvidence, reasonsOf, scoreOf, type PreparedRecord } from "./match";
 
 // Pure: from prepared records to clusters of likely duplicates, comparing only records that share
 // a blocking key. Used by the workspace scan and by the labelled-fixture quality test, so the
@@ -37,20 +37,72 @@ export function findDuplicateClusters(records: readonly PreparedRecord[], option
   const threshold = options.threshold ?? duplicateThreshold;
   const n = records.length;
 
-  const blocks = new Map<string, number[]>();
-  records.forEach((record, index) => {
-    for (const key of blockingKeys(record)) {
-      const members = blocks.get(key);
-      if (members) {
-        // A record files under a key once even if two of its fields produce it.
-        if (members[members.length - 1] !== index) members.push(index);
-      } else {
-        blocks.set(key, [index]);
+  // Blocks without a Map of strings (a 100,000-contact scan has about a million keys, most of them
+  // alone): every (key hash, record) pair is one number in a typed array, sorted, so a block is a
+  // run of equal hashes. Each record also keeps its own sorted hashes, to find the keys two
+  // records share.
+  const indexBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const hashBits = Math.min(32, 53 - indexBits);
+  const indexScale = 2 ** indexBits;
+  const keyOffsets = new Int32Array(n + 1);
+  const perRecord: number[][] = [];
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const record = records[i];
+    // A 32-bit hash collision only merges two blocks (more comparisons, same results).
+    const hashes = record ? blockingKeyHashes(record) : [];
+    if (hashBits < 32) {
+      const shortened = [...new Set(hashes.map((hash) => hash >>> (32 - hashBits)))].sort((x, y) => x - y);
+      hashes.splice(0, hashes.length, ...shortened);
+    }
+    perRecord.push(hashes);
+    keyOffsets[i] = total;
+    total += hashes.length;
+  }
+  keyOffsets[n] = total;
+  const recordKeys = new Float64Array(total);
+  const entries = new Float64Array(total);
+  for (let i = 0; i < n; i++) {
+    const hashes = perRecord[i] ?? [];
+    const offset = keyOffsets[i] ?? 0;
+    for (let k = 0; k < hashes.length; k++) {
+      const hash = hashes[k] ?? 0;
+      recordKeys[offset + k] = hash;
+      entries[offset + k] = hash * indexScale + i;
+    }
+  }
+  perRecord.length = 0;
+  entries.sort();
+
+  const blockSizes = new Map<number, number>();
+  for (let start = 0; start < total; ) {
+    const hash = Math.floor((entries[start] ?? 0) / indexScale);
+    let end = start + 1;
+    while (end < total && Math.floor((entries[end] ?? 0) / indexScale) === hash) end += 1;
+    if (end - start > 1) blockSizes.set(hash, end - start);
+    start = end;
+  }
+
+  /** The smallest key two records share whose block is compared all-pairs; -1 when none. */
+  const firstSharedFullBlock = (x: number, y: number): number => {
+    let a = keyOffsets[x] ?? 0;
+    let b = keyOffsets[y] ?? 0;
+    const aEnd = keyOffsets[x + 1] ?? 0;
+    const bEnd = keyOffsets[y + 1] ?? 0;
+    while (a < aEnd && b < bEnd) {
+      const ka = recordKeys[a] ?? 0;
+      const kb = recordKeys[b] ?? 0;
+      if (ka < kb) a += 1;
+      else if (kb < ka) b += 1;
+      else {
+        if ((blockSizes.get(ka) ?? 0) <= maxBlock) return ka;
+        a += 1;
+        b += 1;
       }
     }
-  });
+    return -1;
+  };
 
-  const seen = new Set<number>();
   const edges: { i: number; j: number; score: number; reasons: string[] }[] = [];
   let comparisons = 0;
   let blockCount = 0;
@@ -58,37 +110,58 @@ export function findDuplicateClusters(records: readonly PreparedRecord[], option
   const compare = (x: number, y: number) => {
     const i = Math.min(x, y);
     const j = Math.max(x, y);
-    const key = i * n + j;
-    if (seen.has(key)) return;
-    seen.add(key);
     comparisons += 1;
     const a = records[i];
     const b = records[j];
     if (!a || !b) return;
-    const { score, reasons } = scorePair(a, b);
+    const evidence = pairEvidence(a, b);
+    const score = scoreOf(evidence);
     if (score < threshold) return;
     if (options.isDismissed?.(a.id, b.id)) return;
-    edges.push({ i, j, score, reasons });
+    edges.push({ i, j, score, reasons: reasonsOf(evidence) });
   };
+  // Pairs met in capped blocks (few) are remembered so a pair in two of them is scored once.
+  const cappedSeen = new Set<string>();
 
-  for (const members of blocks.values()) {
+  for (let start = 0; start < total; ) {
+    const hash = Math.floor((entries[start] ?? 0) / indexScale);
+    let end = start + 1;
+    while (end < total && Math.floor((entries[end] ?? 0) / indexScale) === hash) end += 1;
+    const members: number[] = [];
+    for (let e = start; e < end; e++) members.push((entries[e] ?? 0) % indexScale);
+    start = end;
     if (members.length < 2) continue;
     blockCount += 1;
     if (members.length <= maxBlock) {
-      for (let x = 0; x < members.length; x++) for (let y = x + 1; y < members.length; y++) compare(members[x] ?? 0, members[y] ?? 0);
+      // A pair sharing several keys is scored in the block of the smallest of them only.
+      for (let x = 0; x < members.length; x++) {
+        for (let y = x + 1; y < members.length; y++) {
+          const i = members[x] ?? 0;
+          const j = members[y] ?? 0;
+          if (firstSharedFullBlock(i, j) === hash) compare(i, j);
+        }
+      }
       continue;
     }
     // A huge block (a switchboard number shared by a whole company, a very common name in a
     // capital city): sorted neighbourhood in name order instead of all pairs, so its cost is
     // linear in its size; look-alike names sort next to each other.
     cappedBlocks += 1;
-    const sorted = [...members].sort((x, y) => {
+    members.sort((x, y) => {
       const a = records[x]?.nameKey ?? "";
       const b = records[y]?.nameKey ?? "";
       return a < b ? -1 : a > b ? 1 : x - y;
     });
-    for (let x = 0; x < sorted.length; x++) {
-      for (let y = x + 1; y <= x + window && y < sorted.length; y++) compare(sorted[x] ?? 0, sorted[y] ?? 0);
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y <= x + window && y < members.length; y++) {
+        const i = Math.min(members[x] ?? 0, members[y] ?? 0);
+        const j = Math.max(members[x] ?? 0, members[y] ?? 0);
+        if (firstSharedFullBlock(i, j) !== -1) continue;
+        const key = `${i},${j}`;
+        if (cappedSeen.has(key)) continue;
+        cappedSeen.add(key);
+        compare(i, j);
+      }
     }
   }
 
@@ -133,7 +206,7 @@ export function findDuplicateClusters(records: readonly PreparedRecord[], option
     const score = Math.round((pairs.reduce((sum, pair) => sum + pair.score, 0) / pairs.length) * 100) / 100;
     return { ids, score, pairs };
   });
-  clusters.sort((x, y) => (x.ids[0] ?? "").localeCompare(y.ids[0] ?? ""));
+  clusters.sort((x, y) => ((x.ids[0] ?? "") < (y.ids[0] ?? "") ? -1 : 1));
   return { clusters, comparisons, blocks: blockCount, cappedBlocks };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findDuplicateClusters, memberKey } from "./cluster";
-import { blockingKeys, cityKey, companyKey, compareNames, jaroWinkler, matchWords, normalizeEmail, prepareRecord, scorePair, withinOneEdit, type MatchInput } from "./match";
+import { blockingKeyHash, blockingKeyHashes, blockingKeys, cityKey, companyKey, compareNames, jaroWinkler, matchWords, normalizeEmail, prepareRecord, scorePair, withinOneEdit, type MatchInput } from "./match";
 
 function person(id: string, fields: Partial<MatchInput> = {}): MatchInput {
   return { id, firstName: null, lastName: null, emails: [], phones: [], companyName: null, city: null, birthday: null, ...fields };
@@ -175,5 +175,18 @@ describe("clusters", () => {
     expect(found.cappedBlocks).toBe(1);
     expect(found.comparisons).toBeLessThanOrEqual(300 * 10);
     for (const cluster of found.clusters) expect(cluster.ids.length).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("blocking key hashes", () => {
+  it("are exactly the hashes of the blocking keys, without building the strings", () => {
+    const records = [
+      prep("a", { firstName: "Jonas", lastName: "Petraitis", emails: ["jonas@alfa.lt", "j@gmail.com"], phones: ["+37061234567"], companyName: "UAB Alfa", city: "Vilnius" }),
+      prep("b", { firstName: "V.", lastName: "Žemaitis", companyName: "Žemaitijos pienas", emails: ["v@zemaitijospienas.lt"] }),
+      prep("c", { phones: ["+37061234567", "+37052111111"] }),
+    ];
+    for (const record of records) {
+      expect(blockingKeyHashes(record)).toEqual([...new Set(blockingKeys(record).map(blockingKeyHash))].sort((x, y) => x - y));
+    }
   });
 });

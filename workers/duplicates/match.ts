@@ -35,30 +35,34 @@ export function transliterate(folded: string): string {
  * name meet: "Mikhail"/"Михаил", "Yuriy"/"Jurij"/"Юрий", "Aleksandr"/"Alexandr", "Marija"/"Maria".
  * Applied to both sides of every comparison, so it can only make names more alike, never less.
  */
+const soundRewrites: Record<string, string> = { shch: "s", sch: "s", kh: "h", zh: "z", sh: "s", ch: "c", ts: "c", tz: "c", x: "ks", w: "v", ph: "f", q: "k", y: "i", j: "i" };
+
 export function canonical(latin: string): string {
-  return latin
-    .replace(/shch|sch/g, "s")
-    .replace(/kh/g, "h")
-    .replace(/zh/g, "z")
-    .replace(/sh/g, "s")
-    .replace(/ch/g, "c")
-    .replace(/t[sz]/g, "c")
-    .replace(/x/g, "ks")
-    .replace(/w/g, "v")
-    .replace(/ph/g, "f")
-    .replace(/q/g, "k")
-    .replace(/[yj]/g, "i")
-    // Е at the start of a Russian word is often written "Ye" ("Yekaterina"/"Ekaterina").
-    .replace(/\bie/g, "e")
-    .replace(/([a-z])\1+/g, "$1");
+  return (
+    latin
+      .replace(/shch|sch|kh|zh|sh|ch|t[sz]|x|w|ph|q|[yj]/g, (match) => soundRewrites[match] ?? match)
+      // Е at the start of a Russian word is often written "Ye" ("Yekaterina"/"Ekaterina").
+      .replace(/\bie/g, "e")
+      .replace(/([a-z])\1+/g, "$1")
+  );
 }
+
+// Names, companies and cities repeat (a workspace has few distinct first names, companies and
+// cities): a scan of 100,000 contacts computes each spelling once.
+const wordCache = new Map<string, string[]>();
+const wordCacheLimit = 50_000;
 
 /** Folded, transliterated, canonical words: the form every name, company and city is compared in. */
 export function matchWords(text: string | null | undefined): string[] {
   if (!text) return [];
-  return canonical(transliterate(fold(text)))
+  const cached = wordCache.get(text);
+  if (cached) return cached;
+  const words = canonical(transliterate(fold(text)))
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
+  if (wordCache.size >= wordCacheLimit) wordCache.clear();
+  wordCache.set(text, words);
+  return words;
 }
 
 // Legal forms in the five markets and in English, removed wherever they sit. Compared in
@@ -94,8 +98,19 @@ const legalPhrases = [
  * without spaces ("UAB „Alfa Statyba“", "Alfa statyba, UAB", "AB ALFA-STATYBA" → "alfastatyba";
  * "ООО «Ромашка»" and "Romashka LLC" → "romaska"). Null when nothing is left.
  */
+const companyCache = new Map<string, string | null>();
+
 export function companyKey(name: string | null | undefined): string | null {
   if (!name) return null;
+  const cached = companyCache.get(name);
+  if (cached !== undefined) return cached;
+  const key = computeCompanyKey(name);
+  if (companyCache.size >= wordCacheLimit) companyCache.clear();
+  companyCache.set(name, key);
+  return key;
+}
+
+function computeCompanyKey(name: string): string | null {
   // "d. o. o." and "s. p." are legal forms only once their letters are joined.
   const joined = fold(name).replace(/\b([a-z])\.\s*(?=[a-z]\.)/g, "$1").replace(/\./g, "");
   let words = matchWords(joined);
@@ -148,21 +163,31 @@ function domainLabel(domain: string): string {
 
 // ---- string similarity ---------------------------------------------------------------------------
 
+// Scratch flags reused by every call: a scan scores hundreds of thousands of name pairs, and
+// two fresh arrays per call were most of its garbage.
+let aFlags = new Uint8Array(64);
+let bFlags = new Uint8Array(64);
+
 /** Jaro-Winkler similarity (prefix scale 0.1, up to four prefix characters), 0..1. */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return 1;
   if (a.length === 0 || b.length === 0) return 0;
+  if (a.length > aFlags.length || b.length > bFlags.length) {
+    aFlags = new Uint8Array(Math.max(a.length, b.length) * 2);
+    bFlags = new Uint8Array(Math.max(a.length, b.length) * 2);
+  }
+  aFlags.fill(0, 0, a.length);
+  bFlags.fill(0, 0, b.length);
   const range = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const aMatched = new Array<boolean>(a.length).fill(false);
-  const bMatched = new Array<boolean>(b.length).fill(false);
   let matches = 0;
   for (let i = 0; i < a.length; i++) {
     const from = Math.max(0, i - range);
     const to = Math.min(b.length - 1, i + range);
+    const ch = a.charCodeAt(i);
     for (let j = from; j <= to; j++) {
-      if (bMatched[j] || a[i] !== b[j]) continue;
-      aMatched[i] = true;
-      bMatched[j] = true;
+      if (bFlags[j] === 1 || ch !== b.charCodeAt(j)) continue;
+      aFlags[i] = 1;
+      bFlags[j] = 1;
       matches += 1;
       break;
     }
@@ -171,14 +196,14 @@ export function jaroWinkler(a: string, b: string): number {
   let transpositions = 0;
   let k = 0;
   for (let i = 0; i < a.length; i++) {
-    if (!aMatched[i]) continue;
-    while (!bMatched[k]) k += 1;
-    if (a[i] !== b[k]) transpositions += 1;
+    if (aFlags[i] !== 1) continue;
+    while (bFlags[k] !== 1) k += 1;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions += 1;
     k += 1;
   }
   const jaro = (matches / a.length + matches / b.length + (matches - transpositions / 2) / matches) / 3;
   let prefix = 0;
-  while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix += 1;
+  while (prefix < 4 && prefix < a.length && prefix < b.length && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix += 1;
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
@@ -201,10 +226,13 @@ export type PreparedRecord = {
   /** Given and family name in comparison form; both empty when the contact has no name. */
   first: string;
   last: string;
-  emails: ReadonlySet<string>;
-  phones: ReadonlySet<string>;
+  // Arrays, not Sets: a scan holds 100,000 of these, and each list has one or two items.
+  emails: readonly string[];
+  phones: readonly string[];
   company: string | null;
-  domains: ReadonlySet<string>;
+  domains: readonly string[];
+  /** The domains' names in company-key form, to meet a company typed by name. */
+  domainLabels: readonly string[];
   city: string | null;
   birthday: string | null;
   /** Sorted name words: the same for "Jonas Petraitis" and "Petraitis Jonas". */
@@ -222,16 +250,17 @@ function nameParts(firstName: string | null, lastName: string | null): { first: 
 
 export function prepareRecord(input: MatchInput): PreparedRecord {
   const { first, last } = nameParts(input.firstName, input.lastName);
-  const emails = new Set(input.emails.map(normalizeEmail).filter(Boolean));
-  const domains = new Set([...emails].map(corporateDomain).filter((d): d is string => d !== null));
+  const emails = [...new Set(input.emails.map(normalizeEmail).filter(Boolean))];
+  const domains = [...new Set(emails.map(corporateDomain).filter((d): d is string => d !== null))];
   return {
     id: input.id,
     first,
     last,
     emails,
-    phones: new Set(input.phones.filter(Boolean)),
+    phones: [...new Set(input.phones.filter(Boolean))],
     company: companyKey(input.companyName),
     domains,
+    domainLabels: domains.map(domainLabel),
     city: cityKey(input.city),
     birthday: input.birthday || null,
     nameKey: [first, last].filter(Boolean).sort().join(" "),
@@ -258,89 +287,142 @@ export function blockingKeys(record: PreparedRecord): string[] {
     if (record.last.length > 1) names.push(`${record.last}/${record.first[0]}`);
     const contexts: string[] = [];
     if (record.company) contexts.push(`c:${record.company}`);
-    for (const domain of record.domains) contexts.push(`c:${domainLabel(domain)}`);
+    for (const label of record.domainLabels) contexts.push(`c:${label}`);
     if (record.city) contexts.push(`y:${record.city}`);
     for (const name of names) for (const context of new Set(contexts)) keys.push(`n:${name}|${context}`);
   }
   return keys;
 }
 
+const fnvOffset = 0x811c9dc5;
+
+/** FNV-1a over `text`, continuing from `hash`: hashing "ab" equals hashing "b" after "a". */
+function fnv(hash: number, text: string): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The 32-bit hash of a blocking key, as the scan files it. */
+export function blockingKeyHash(key: string): number {
+  return fnv(fnvOffset, key);
+}
+
+/**
+ * blockingKeys(record).map(blockingKeyHash), sorted and without repeats, computed without
+ * building the key strings: a scan of 100,000 contacts files about a million keys.
+ */
+export function blockingKeyHashes(record: PreparedRecord): number[] {
+  const out: number[] = [];
+  const emailBase = fnv(fnvOffset, "e:");
+  const phoneBase = fnv(fnvOffset, "p:");
+  for (const email of record.emails) out.push(fnv(emailBase, email));
+  for (const phone of record.phones) out.push(fnv(phoneBase, phone));
+  if (record.first && record.last) {
+    const contexts: string[] = [];
+    const addContext = (text: string) => {
+      if (!contexts.includes(text)) contexts.push(text);
+    };
+    if (record.company) addContext(`c:${record.company}`);
+    for (const label of record.domainLabels) addContext(`c:${label}`);
+    if (record.city) addContext(`y:${record.city}`);
+    const nameBase = fnv(fnvOffset, "n:");
+    const names: number[] = [];
+    if (record.first.length > 1) names.push(fnv(fnv(fnv(nameBase, record.first), "/"), record.last[0] ?? ""));
+    if (record.last.length > 1) names.push(fnv(fnv(fnv(nameBase, record.last), "/"), record.first[0] ?? ""));
+    for (const name of names) {
+      const withBar = fnv(name, "|");
+      for (const context of contexts) out.push(fnv(withBar, context));
+    }
+  }
+  out.sort((x, y) => x - y);
+  let kept = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[i - 1]) out[kept++] = out[i] ?? 0;
+  out.length = kept;
+  return out;
+}
+
 // ---- scoring ---------------------------------------------------------------------------------------
 
 export type NameKind = "same" | "similar" | "partial" | "different" | "unknown";
-export type NameComparison = { kind: NameKind; similarity: number; swapped: boolean };
+export type NameComparison = { kind: NameKind; swapped: boolean };
 
 /** Whether one edit (substitution, insertion, deletion or swap of neighbours) turns a into b. */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
   if (Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i += 1;
+  const sameFrom = (x: string, xi: number, y: string, yi: number) => {
+    if (x.length - xi !== y.length - yi) return false;
+    for (; xi < x.length; xi++, yi++) if (x.charCodeAt(xi) !== y.charCodeAt(yi)) return false;
+    return true;
+  };
   if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    if (sameFrom(a, i + 1, b, i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && sameFrom(a, i + 2, b, i + 2);
   }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return a.length > b.length ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
 }
 
-type WordMatch = { similarity: number; match: "exact" | "similar" | "different" };
+// How two name words compare: 2 the same, 1 similar, 0 different.
+type WordMatch = 0 | 1 | 2;
 
 // Two name words are "similar" when they are one typo apart and Jaro-Winkler agrees (≥ 0.9). The
 // edit limit keeps different surnames that share a stem apart ("Ozols"/"Ozoliņš",
 // "Petrauskienė"/"Petrauskaitė": wife and daughter), the Jaro-Winkler floor keeps different given
 // names apart that differ in their first letter ("Darius"/"Marius" 0.89). Words under four
-// letters must be equal ("Ona"/"Ana"). An initial ("j") matches any word it starts.
+// letters must be equal ("Ona"/"Ana"). An initial ("j") matches any word it starts. The edit
+// check runs first: it is cheap and rules out almost every pair before Jaro-Winkler is needed.
 export const similarWord = 0.9;
 
 function compareWords(a: string, b: string): WordMatch {
-  if (a === b) return { similarity: 1, match: "exact" };
-  if (a.length === 1 || b.length === 1) return a[0] === b[0] ? { similarity: 0.9, match: "similar" } : { similarity: 0, match: "different" };
-  const similarity = jaroWinkler(a, b);
-  const similar = similarity >= similarWord && Math.min(a.length, b.length) >= 4 && withinOneEdit(a, b);
-  return { similarity, match: similar ? "similar" : "different" };
+  if (a === b) return 2;
+  if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 1 : 0;
+  if (Math.min(a.length, b.length) < 4 || !withinOneEdit(a, b)) return 0;
+  return jaroWinkler(a, b) >= similarWord ? 1 : 0;
 }
 
 export function compareNames(a: Pick<PreparedRecord, "first" | "last">, b: Pick<PreparedRecord, "first" | "last">): NameComparison {
-  const aWords = [a.first, a.last].filter(Boolean);
-  const bWords = [b.first, b.last].filter(Boolean);
-  if (aWords.length === 0 || bWords.length === 0) return { kind: "unknown", similarity: 0, swapped: false };
-  if (aWords.length === 1 || bWords.length === 1) {
+  const aHas = (a.first ? 1 : 0) + (a.last ? 1 : 0);
+  const bHas = (b.first ? 1 : 0) + (b.last ? 1 : 0);
+  if (aHas === 0 || bHas === 0) return { kind: "unknown", swapped: false };
+  if (aHas === 1 || bHas === 1) {
     // Only one name on a side ("Jonas"): it matching a word of the other is weak evidence.
-    let best: WordMatch = { similarity: 0, match: "different" };
-    for (const x of aWords) {
-      for (const y of bWords) {
-        const match = compareWords(x, y);
-        if (match.similarity > best.similarity) best = match;
-      }
+    let best: WordMatch = 0;
+    for (const x of [a.first, a.last]) {
+      for (const y of [b.first, b.last]) if (x && y) best = Math.max(best, compareWords(x, y)) as WordMatch;
     }
-    return { kind: best.match === "different" ? "different" : "partial", similarity: round(best.similarity), swapped: false };
+    return { kind: best === 0 ? "different" : "partial", swapped: false };
   }
-  const direct = [compareWords(a.first, b.first), compareWords(a.last, b.last)];
-  const crossed = [compareWords(a.first, b.last), compareWords(a.last, b.first)];
-  const mean = (pair: WordMatch[]) => pair.reduce((sum, word) => sum + word.similarity, 0) / pair.length;
-  const swapped = mean(crossed) > mean(direct);
-  const best = swapped ? crossed : direct;
-  const kind: NameKind = best.every((word) => word.match === "exact")
-    ? "same"
-    : best.every((word) => word.match !== "different")
-      ? "similar"
-      : "different";
-  return { kind, similarity: round(mean(best)), swapped: swapped && kind !== "different" };
+  if (a.first === b.first && a.last === b.last) return { kind: "same", swapped: false };
+  const direct = [compareWords(a.first, b.first), compareWords(a.last, b.last)] as const;
+  const crossed = [compareWords(a.first, b.last), compareWords(a.last, b.first)] as const;
+  // The reading in which more words agree, and more exactly; the written order on a tie.
+  const rank = (pair: readonly [WordMatch, WordMatch]) => (pair[0] > 0 ? 4 : 0) + (pair[1] > 0 ? 4 : 0) + pair[0] + pair[1];
+  const swapped = rank(crossed) > rank(direct);
+  const [x, y] = swapped ? crossed : direct;
+  const kind: NameKind = x === 2 && y === 2 ? "same" : x > 0 && y > 0 ? "similar" : "different";
+  return { kind, swapped: swapped && kind !== "different" };
 }
 
-function intersects<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): boolean {
-  for (const item of a) if (b.has(item)) return true;
+function intersects(a: readonly string[], b: readonly string[]): boolean {
+  for (const item of a) if (b.includes(item)) return true;
   return false;
 }
 
 function sameCompany(a: PreparedRecord, b: PreparedRecord): "same" | "different" | "unknown" {
-  const aLabels = new Set([...a.domains].map(domainLabel));
-  const bLabels = new Set([...b.domains].map(domainLabel));
-  if (a.company && b.company && (a.company === b.company || jaroWinkler(a.company, b.company) >= 0.95)) return "same";
+  const aLabels = a.domainLabels;
+  const bLabels = b.domainLabels;
+  // One typo apart is the same company too ("Müller Bau"/"Mueller Bau").
+  if (a.company && b.company && compareWords(a.company, b.company) > 0) return "same";
   if (intersects(a.domains, b.domains)) return "same";
-  if ((a.company && bLabels.has(a.company)) || (b.company && aLabels.has(b.company))) return "same";
-  const aKnown = a.company !== null || a.domains.size > 0;
-  const bKnown = b.company !== null || b.domains.size > 0;
+  if ((a.company && bLabels.includes(a.company)) || (b.company && aLabels.includes(b.company))) return "same";
+  const aKnown = a.company !== null || a.domains.length > 0;
+  const bKnown = b.company !== null || b.domains.length > 0;
   return aKnown && bKnown ? "different" : "unknown";
 }
 
@@ -353,36 +435,28 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-/**
- * How likely two contacts are the same person, 0..1, with the evidence as reason codes.
- *
- * - A shared email is near-certain; a shared phone is strong unless the names are clearly
- *   different (colleagues on a switchboard, family on a home line: never duplicates).
- * - Without a shared email or phone the names must be the same or similar, and the context
- *   decides: the same company (or corporate email domain) adds most, the same city less; a
- *   different company or city subtracts.
- * - Different birthdays mean different people (father and son) whatever else matches.
- */
-export function scorePair(a: PreparedRecord, b: PreparedRecord): PairScore {
-  const reasons: string[] = [];
-  const name = compareNames(a, b);
-  const email = intersects(a.emails, b.emails);
-  const phone = intersects(a.phones, b.phones);
-  const company = sameCompany(a, b);
-  const city = a.city && b.city ? (a.city === b.city ? "same" : "different") : "unknown";
-  const birthday = a.birthday && b.birthday ? (a.birthday === b.birthday ? "same" : "different") : "unknown";
+export type PairEvidence = {
+  name: NameComparison;
+  email: boolean;
+  phone: boolean;
+  company: "same" | "different" | "unknown";
+  city: "same" | "different" | "unknown";
+  birthday: "same" | "different" | "unknown";
+};
 
-  if (email) reasons.push("same_email");
-  if (phone) reasons.push("same_phone");
-  if (name.kind === "same") reasons.push("same_name");
-  if (name.kind === "similar") reasons.push("similar_name");
-  if (name.kind === "partial") reasons.push("partial_name");
-  if (name.kind === "different") reasons.push("different_name");
-  if (name.swapped) reasons.push("swapped_name");
-  if (company !== "unknown") reasons.push(`${company}_company`);
-  if (city !== "unknown") reasons.push(`${city}_city`);
-  if (birthday !== "unknown") reasons.push(`${birthday}_birthday`);
+export function pairEvidence(a: PreparedRecord, b: PreparedRecord): PairEvidence {
+  return {
+    name: compareNames(a, b),
+    email: intersects(a.emails, b.emails),
+    phone: intersects(a.phones, b.phones),
+    company: sameCompany(a, b),
+    city: a.city && b.city ? (a.city === b.city ? "same" : "different") : "unknown",
+    birthday: a.birthday && b.birthday ? (a.birthday === b.birthday ? "same" : "different") : "unknown",
+  };
+}
 
+export function scoreOf(evidence: PairEvidence): number {
+  const { name, email, phone, company, city, birthday } = evidence;
   let score: number;
   if (name.kind === "different") {
     // A shared address or number between clearly different names is a shared line, not a person.
@@ -402,5 +476,35 @@ export function scorePair(a: PreparedRecord, b: PreparedRecord): PairScore {
     score = 0;
   }
   if (birthday === "different") score = Math.min(score, 0.3);
-  return { score: round(Math.max(0, Math.min(1, score))), reasons };
+  return round(Math.max(0, Math.min(1, score)));
+}
+
+export function reasonsOf(evidence: PairEvidence): string[] {
+  const reasons: string[] = [];
+  if (evidence.email) reasons.push("same_email");
+  if (evidence.phone) reasons.push("same_phone");
+  if (evidence.name.kind === "same") reasons.push("same_name");
+  if (evidence.name.kind === "similar") reasons.push("similar_name");
+  if (evidence.name.kind === "partial") reasons.push("partial_name");
+  if (evidence.name.kind === "different") reasons.push("different_name");
+  if (evidence.name.swapped) reasons.push("swapped_name");
+  if (evidence.company !== "unknown") reasons.push(`${evidence.company}_company`);
+  if (evidence.city !== "unknown") reasons.push(`${evidence.city}_city`);
+  if (evidence.birthday !== "unknown") reasons.push(`${evidence.birthday}_birthday`);
+  return reasons;
+}
+
+/**
+ * How likely two contacts are the same person, 0..1, with the evidence as reason codes.
+ *
+ * - A shared email is near-certain; a shared phone is strong unless the names are clearly
+ *   different (colleagues on a switchboard, family on a home line: never duplicates).
+ * - Without a shared email or phone the names must be the same or similar, and the context
+ *   decides: the same company (or corporate email domain) adds most, the same city less; a
+ *   different company or city subtracts.
+ * - Different birthdays mean different people (father and son) whatever else matches.
+ */
+export function scorePair(a: PreparedRecord, b: PreparedRecord): PairScore {
+  const evidence = pairEvidence(a, b);
+  return { score: scoreOf(evidence), reasons: reasonsOf(evidence) };
 }

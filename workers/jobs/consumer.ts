@@ -1,6 +1,7 @@
 import { createDatabase } from "../db/client";
 import { runExport } from "../exports/export.service";
 import { processAndAnnounce } from "../forms/lead-runner";
+import { fanOutNightlyScans, runScan } from "../duplicates/scan.service";
 import { runImport } from "../imports/import-runner";
 import { scanBirthdays } from "./birthdays";
 import { fanOutRottingScan, scanRottingStage } from "./deal-rotting";
@@ -33,6 +34,12 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
       return;
     case "import.run":
       await runImport(env, message.import_id, now);
+      return;
+    case "duplicates.nightly":
+      await fanOutNightlyScans(env, createDatabase(env.DB), message.window, now);
+      return;
+    case "duplicates.scan":
+      await runScan(env, createDatabase(env.DB), message.scan_id);
       return;
     case "quality.nightly":
       await fanOutNightlyAudits(env, createDatabase(env.DB), message.window, now);
