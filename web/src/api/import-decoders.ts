@@ -1,59 +1,20 @@
 // Runtime shapes of the import responses (issue 8): the Import job, the preview of an upload and
-// its per-row outcomes. Kept beside decoders.ts so the record decoders there stay untouched.
+// its per-row outcomes. Typed with the worker's own types, so a field added to or renamed in
+// workers/imports/import.schema.ts fails the web type check until it is handled here.
+import type { Import, ImportPreview, ImportRowItem } from "../../../workers/imports/import.schema";
 import { array, boolean, type Decoder, nullable, number, object, oneOf, record, string } from "../lib/decode";
-import { importOutcomes, importStatuses, mappingTargets, type MappingTarget, onMatchChoices } from "../lib/imports";
+import { importEncodings, importFields, importOutcomes, importStatuses, mappingTargets, type MappingTarget, onMatchChoices } from "../lib/imports";
+import { lifecycleStages } from "../lib/records";
+
+export type { Import, ImportPreview };
+export type ImportRow = ImportRowItem;
+export type ImportStatus = Import["status"];
+export type ImportOutcome = ImportRow["outcome"];
+export type OnMatch = Import["on_match"];
+export type RowError = ImportRow["errors"][number];
+export type PreviewRow = ImportPreview["rows"][number];
 
 const text = nullable(string);
-
-export type ImportStatus = (typeof importStatuses)[number];
-export type ImportOutcome = (typeof importOutcomes)[number];
-export type OnMatch = (typeof onMatchChoices)[number];
-export type ImportCounts = { created: number; updated: number; skipped: number; invalid: number; duplicates: number };
-export type RowError = { pointer: string; code: string; message: string };
-
-export type Import = {
-  id: string;
-  file_name: string;
-  size_bytes: number;
-  encoding: string;
-  delimiter: string;
-  headers: string[];
-  mapping: Record<string, MappingTarget>;
-  on_match: OnMatch;
-  dry_run: boolean;
-  status: ImportStatus;
-  total_rows: number;
-  processed_rows: number;
-  counts: ImportCounts;
-  error: string | null;
-  created_by: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  undone_at: string | null;
-  undo_until: string | null;
-};
-
-export type PreviewRow = { row_number: number; values: string[]; contact: Record<string, unknown> | null; errors: RowError[] };
-
-export type ImportPreview = {
-  file_name: string;
-  size_bytes: number;
-  encoding: string;
-  encoding_detected: boolean;
-  encoding_ambiguous: boolean;
-  encoding_candidates: { encoding: string; score: number }[];
-  delimiter: string;
-  headers: string[];
-  suggested_mapping: Record<string, MappingTarget>;
-  mapping: Record<string, MappingTarget>;
-  fields: string[];
-  total_rows: number;
-  rows: PreviewRow[];
-  warnings: { code: string; message: string }[];
-};
-
-export type ImportRow = { row_number: number; outcome: ImportOutcome; contact_id: string | null; errors: RowError[] };
 
 /** header → field; a target the client does not know fails loudly instead of showing a blank select. */
 const mapping: Decoder<Record<string, MappingTarget>> = (value, path = "") => {
@@ -63,12 +24,13 @@ const mapping: Decoder<Record<string, MappingTarget>> = (value, path = "") => {
 };
 
 const rowError: Decoder<RowError> = object({ pointer: string, code: string, message: string });
+const encoding = oneOf(importEncodings);
 
 export const decodeImport: Decoder<Import> = object({
   id: string,
   file_name: string,
   size_bytes: number,
-  encoding: string,
+  encoding,
   delimiter: string,
   headers: array(string),
   mapping,
@@ -87,10 +49,25 @@ export const decodeImport: Decoder<Import> = object({
   undo_until: text,
 });
 
+const previewContact = object({
+  first_name: text,
+  last_name: text,
+  emails: array(string),
+  phones: array(string),
+  job_title: text,
+  city: text,
+  country: text,
+  tags: array(string),
+  lifecycle_stage: nullable(oneOf(lifecycleStages)),
+  owner_id: text,
+  company_name: text,
+  notes: text,
+});
+
 export const decodeImportPreview: Decoder<ImportPreview> = object({
   file_name: string,
   size_bytes: number,
-  encoding: string,
+  encoding,
   encoding_detected: boolean,
   encoding_ambiguous: boolean,
   encoding_candidates: array(object({ encoding: string, score: number })),
@@ -98,9 +75,9 @@ export const decodeImportPreview: Decoder<ImportPreview> = object({
   headers: array(string),
   suggested_mapping: mapping,
   mapping,
-  fields: array(string),
+  fields: array(oneOf(importFields)),
   total_rows: number,
-  rows: array(object({ row_number: number, values: array(string), contact: nullable(record), errors: array(rowError) })),
+  rows: array(object({ row_number: number, values: array(string), contact: nullable(previewContact), errors: array(rowError) })),
   warnings: array(object({ code: string, message: string })),
 });
 

@@ -421,7 +421,7 @@ export class RapportImports extends HTMLElement {
       ` · ${formatBytes(preview.size_bytes, language())} · `,
       t("imports.rowCount", { count: formatNumber(preview.total_rows, language()) }),
     );
-    const another = ht("button", "imports.chooseAnother", { type: "button", class: "button subtle small" });
+    const another = ht("button", "imports.chooseAnother", { type: "button", class: "button small" });
     another.addEventListener("click", () => {
       this.preview = null;
       this.file = null;
@@ -507,7 +507,7 @@ export class RapportImports extends HTMLElement {
   }
 
   private previewTable(preview: ImportPreview): HTMLElement {
-    const choices = [...preview.fields.filter((field) => field !== "ignore"), "ignore"];
+    const choices = [...preview.fields, "ignore"];
     const head = h("tr", {}, ht("th", "imports.colRow", { scope: "col", class: "row-col" }));
     for (const [index, header] of preview.headers.entries()) {
       const selectId = uid("import-map");
@@ -543,7 +543,9 @@ export class RapportImports extends HTMLElement {
       if (rowProblems) tr.append(h("td", { class: "row-errors" }, ...placed.row.map((error) => h("span", { class: "cell-error", "data-code": error.code }, cellErrorText(error)))));
       body.append(tr);
     }
-    const table = h("table", { class: "table import-preview", "data-testid": "import-preview" }, h("thead", {}, head), body);
+    // Not .table: on a phone that stacks rows into cards and hides the header, where the
+    // mapping selects live; the preview keeps its grid and scrolls sideways in its box instead.
+    const table = h("table", { class: "import-preview", "data-testid": "import-preview" }, h("thead", {}, head), body);
     const caption = h("caption", { class: "visually-hidden" }, t("imports.previewCaption"));
     table.prepend(caption);
     // The region scrolls sideways on a phone; tabindex lets keyboard users scroll it too.
@@ -762,7 +764,7 @@ export class RapportImports extends HTMLElement {
       "dl",
       { class: compact ? "import-counts compact" : "import-counts", "data-testid": compact ? undefined : "import-counts" },
       ...countList(item.counts).map(({ key, value }) =>
-        h("div", { class: `count count-${key}`, "data-count": key }, bindText(h("dt"), labels[key]), h("dd", {}, formatNumber(value, language()))),
+        h("div", { class: `count count-${key}`, "data-count": key, "data-nonzero": value > 0 }, bindText(h("dt"), labels[key]), h("dd", {}, formatNumber(value, language()))),
       ),
     );
   }
@@ -878,17 +880,17 @@ export class RapportImports extends HTMLElement {
           h(
             "tr",
             { "data-testid": "import-row" },
-            h("td", { class: "num" }, String(spreadsheetRow(row.row_number))),
-            h("td", {}, ht("span", outcomeKeys[row.outcome], { class: `badge outcome-${row.outcome}` })),
-            h("td", {}, row.contact_id ? ht("a", "imports.openContact", { href: `/contacts/${row.contact_id}` }) : ""),
-            h("td", { class: "row-errors" }, ...errors),
+            h("td", { class: "num", "data-label": t("imports.colRow") }, String(spreadsheetRow(row.row_number))),
+            h("td", { "data-label": t("imports.colOutcome") }, ht("span", outcomeKeys[row.outcome], { class: `badge outcome-${row.outcome}` })),
+            row.contact_id ? h("td", { "data-label": t("imports.colContact") }, ht("a", "imports.openContact", { href: `/contacts/${row.contact_id}` })) : h("td", { class: "empty-cell" }),
+            errors.length > 0 ? h("td", { class: "row-errors", "data-label": t("imports.colProblems") }, h("span", { class: "row-error-list" }, ...errors)) : h("td", { class: "empty-cell" }),
           ),
         );
       }
       const table = h(
         "table",
         { class: "table import-rows-table" },
-        h("thead", {}, h("tr", {}, ht("th", "imports.colRow", { scope: "col" }), ht("th", "imports.colOutcome", { scope: "col" }), ht("th", "imports.colContact", { scope: "col" }), ht("th", "imports.colProblems", { scope: "col" }))),
+        h("thead", {}, h("tr", {}, ht("th", "imports.colRow", { scope: "col", class: "num" }), ht("th", "imports.colOutcome", { scope: "col" }), ht("th", "imports.colContact", { scope: "col" }), ht("th", "imports.colProblems", { scope: "col" }))),
         body,
       );
       const children: Node[] = [h("div", { class: "table-wrap" }, table)];
@@ -957,13 +959,13 @@ export class RapportImports extends HTMLElement {
         h(
           "tr",
           { "data-import-id": item.id },
-          h("td", { class: "break" }, h("strong", {}, item.file_name), item.dry_run ? h("span", {}, " ", ht("span", "imports.dryRunBadge", { class: "badge" })) : null),
-          h("td", { class: "nowrap" }, formatDateTime(item.created_at, language(), timeZone())),
-          h("td", {}, status),
-          h("td", { class: "num" }, formatNumber(item.total_rows, language())),
-          h("td", { class: "num" }, formatNumber(item.counts.created, language())),
-          h("td", { class: "num" }, formatNumber(item.counts.updated, language())),
-          h("td", { class: "num" }, formatNumber(item.counts.invalid + item.counts.duplicates, language())),
+          h("td", { class: "break", "data-label": t("imports.colFile") }, h("span", {}, h("strong", {}, item.file_name), item.dry_run ? h("span", {}, " ", ht("span", "imports.dryRunBadge", { class: "badge" })) : null)),
+          h("td", { class: "nowrap", "data-label": t("imports.colWhen") }, formatDateTime(item.created_at, language(), timeZone())),
+          h("td", { "data-label": t("imports.colStatus") }, status),
+          h("td", { class: "num", "data-label": t("imports.colRows") }, formatNumber(item.total_rows, language())),
+          h("td", { class: "num", "data-label": t("imports.count.created") }, formatNumber(item.counts.created, language())),
+          h("td", { class: "num", "data-label": t("imports.count.updated") }, formatNumber(item.counts.updated, language())),
+          h("td", { class: "num", "data-label": t("imports.colProblemCount") }, formatNumber(item.counts.invalid + item.counts.duplicates, language())),
           h("td", { class: "actions-col" }, open),
         ),
       );

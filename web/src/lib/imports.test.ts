@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { importMatchModes, importRowOutcomes, jobStatuses } from "../../../workers/db/schema";
+import { importEncodings as workerEncodings } from "../../../workers/imports/decode";
 import { importFields as workerImportFields } from "../../../workers/imports/header-mapping";
 import {
   applyProgress,
@@ -6,13 +8,18 @@ import {
   completeMapping,
   countList,
   delimiterName,
+  encodingChoices,
   errorsByColumn,
   fileProblem,
   formatBytes,
+  importEncodings,
   importFields,
+  importOutcomes,
+  importStatuses,
   mappingErrorHeader,
   mappingIdentifies,
   maxUploadBytes,
+  onMatchChoices,
   progressOf,
   progressPercent,
   sameMapping,
@@ -26,8 +33,13 @@ const headers = ["Vardas", "Pavardė", "El. paštas", "Telefonas", "Įmonė", "M
 const suggested = { Vardas: "first_name", Pavardė: "last_name", "El. paštas": "emails", Telefonas: "phones", Įmonė: "company_name", Miestas: "city" } as const;
 
 describe("the mapping the wizard edits", () => {
-  it("offers exactly the worker's import targets", () => {
+  it("offers exactly the worker's import targets, encodings, statuses, outcomes and match modes", () => {
     expect([...importFields]).toEqual([...workerImportFields]);
+    expect([...importEncodings].sort()).toEqual([...workerEncodings].sort());
+    expect([...encodingChoices.filter((choice) => choice !== "auto")].sort()).toEqual([...workerEncodings].sort());
+    expect([...importStatuses]).toEqual([...jobStatuses]);
+    expect([...importOutcomes]).toEqual([...importRowOutcomes]);
+    expect([...onMatchChoices].sort()).toEqual([...importMatchModes].sort());
   });
 
   it("keeps one column per field: choosing a taken field sets the other column to ignore and names it", () => {
@@ -189,7 +201,7 @@ describe("checks before upload", () => {
     expect(delimiterName(";")).toBe("semicolon");
     expect(delimiterName("\t")).toBe("tab");
     expect(formatBytes(2_516_582, "en")).toBe("2.4 MB");
-    expect(formatBytes(512, "en")).toMatch(/^512\s?byte/);
+    expect(formatBytes(512, "en")).toBe("512 bytes");
   });
 });
 

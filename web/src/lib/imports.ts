@@ -19,6 +19,8 @@ export type Counts = Record<CountKey, number>;
 
 /** The API refuses larger uploads with 413; checking first spares the user a 50 MB upload. */
 export const maxUploadBytes = 50 * 1024 * 1024;
+/** Mirrors importEncodings in workers/imports/decode.ts (a test keeps the two equal). */
+export const importEncodings = ["utf-8", "utf-16le", "windows-1257", "windows-1250", "windows-1251"] as const;
 /** What the wizard offers as overrides; "auto" sends nothing and lets the server detect. */
 export const encodingChoices = ["auto", "utf-8", "windows-1257", "windows-1250", "windows-1251", "utf-16le"] as const;
 export const delimiterChoices = ["auto", ";", ",", "\t"] as const;
@@ -213,5 +215,6 @@ export function formatBytes(bytes: number, locale: string): string {
     value /= 1024;
     unit += 1;
   }
-  return new Intl.NumberFormat(locale, { style: "unit", unit: units[unit], unitDisplay: "short", maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
+  // Bytes spelled out ("623 bytes", "623 baitai"): the short form reads "623 byte".
+  return new Intl.NumberFormat(locale, { style: "unit", unit: units[unit], unitDisplay: unit === 0 ? "long" : "short", maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
 }
