@@ -105,6 +105,24 @@ export async function importsFlow({ browser, origin, step, assert, screenshot })
     await screenshot(page, "import-file-error");
   });
 
+  await step("imports: a close encoding guess is flagged, and choosing the encoding re-reads the file", async () => {
+    // "č" is the same byte in Windows-1250 and 1257: the bytes alone cannot tell the two apart.
+    const slovenian = encodeLegacy("Ime;Priimek;E-naslov\r\nMatej;Kovačič;matej@example.si\r\n", "windows-1250");
+    await page.getByTestId("import-file").setInputFiles({ name: "stiki.csv", mimeType: "text/csv", buffer: slovenian });
+    await page.getByRole("heading", { name: "Check the columns" }).waitFor();
+    const warning = page.getByTestId("encoding-warning");
+    await warning.waitFor();
+    assert((await warning.innerText()).startsWith("The encoding is a guess:"), `warning reads ${await warning.innerText()}`);
+    await screenshot(page, "import-encoding-ambiguous");
+    const reread = page.waitForResponse((response) => response.url().endsWith("/api/v1/imports/preview") && response.status() === 200);
+    await page.getByTestId("import-encoding").selectOption("windows-1250");
+    assert((await (await reread).json()).encoding === "windows-1250", "the preview was not re-read as Windows-1250");
+    await page.getByTestId("encoding-warning").waitFor({ state: "detached" });
+    assert((await page.getByTestId("import-preview").locator("tbody tr").first().innerText()).includes("Kovačič"), "the name does not read Kovačič");
+    await page.getByRole("button", { name: "Choose another file" }).click();
+    await page.getByRole("heading", { name: "Choose a file" }).waitFor();
+  });
+
   await step("imports: the Windows-1257 file is recognised: encoding, separator, Lithuanian headers mapped, letters intact", async () => {
     await page.getByTestId("import-file").setInputFiles({ name: "kontaktai.csv", mimeType: "text/csv", buffer: csv });
     const heading = page.getByRole("heading", { name: "Check the columns" });
@@ -176,6 +194,13 @@ export async function importsFlow({ browser, origin, step, assert, screenshot })
     await row.waitFor();
     const text = await row.innerText();
     assert(text.startsWith("4") && text.includes("Invalid") && text.includes("El. paštas: Not a valid email address."), `problem row reads ${JSON.stringify(text)}`);
+    // The repeated Šarūnas (spreadsheet row 7) points back at row 2, both numbered as Excel shows them.
+    await report.getByTestId("rows-outcome").selectOption("duplicate");
+    await report.getByTestId("import-row").filter({ hasText: "Duplicate" }).waitFor();
+    const duplicate = await report.getByTestId("import-row").first().innerText();
+    assert(duplicate.startsWith("7") && duplicate.includes("Repeats row 2 of the file."), `duplicate row reads ${JSON.stringify(duplicate)}`);
+    await report.getByTestId("rows-outcome").selectOption("invalid");
+    await report.getByTestId("import-row").filter({ hasText: "Invalid" }).waitFor();
     const contacts = await api(page, "GET", "/contacts?q=Šarūnas");
     assert(contacts.body.data.length === 0, "the dry run created a contact");
     await screenshot(page, "import-dry-run");
