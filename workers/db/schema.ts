@@ -766,7 +766,7 @@ export const importChunks = sqliteTable(
   {
     importId: text("import_id").notNull().references(() => imports.id),
     seq: integer("seq").notNull(),
-    // Spreadsheet row number of the chunk's first record (the header is row 1).
+    // Row number of the chunk's first record (1 = the first record under the header; parse.ts CsvCursor.row).
     firstRow: integer("first_row").notNull(),
     firstLine: integer("first_line").notNull(),
     rowCount: integer("row_count").notNull(),
