@@ -8,6 +8,7 @@ import { authRoutes } from "./auth/auth.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
 import { dealRoutes } from "./deals/deal.routes";
+import { duplicateRoutes } from "./duplicates/duplicate.routes";
 import { exportRoutes } from "./exports/export.routes";
 import { outboxRoutes } from "./email/outbox.routes";
 import { notificationRoutes } from "./notifications/notification.routes";
@@ -82,6 +83,8 @@ export function createApp() {
     .route("/", auditRoutes)
     // Before contacts, companies and deals: /contacts/export must not be taken for /contacts/{id}.
     .route("/", exportRoutes)
+    // Before contacts too: POST /contacts/merge is not a /contacts/{id} route.
+    .route("/", duplicateRoutes)
     .route("/", contactRoutes)
     .route("/", importRoutes)
     .route("/", companyRoutes)

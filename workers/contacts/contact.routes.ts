@@ -5,6 +5,7 @@ import { serviceContext } from "../http/context";
 import { etagFor, IfMatchHeader, parseIfMatch } from "../http/etag";
 import { idParam } from "../http/fields";
 import { authenticated, createRouter, jsonBody, jsonContent, problemResponses } from "../http/openapi";
+import { suggestAndAnnounce } from "../duplicates/entry-suggestions";
 import { bulkUpdateContacts } from "./contact-bulk.service";
 import {
   BulkResultSchema,
@@ -57,6 +58,8 @@ export const contactRoutes = createRouter()
     async (c) => {
       const contact = await createContact(serviceContext(c), c.req.valid("json"));
       announce(c, "contact.created", contact.id, { display_name: contact.display_name, version: contact.version });
+      // A matching phone, or the same name at the company, becomes a duplicate suggestion after the response.
+      c.executionCtx.waitUntil(suggestAndAnnounce(c.env, c.var.principal.workspaceId, [contact.id]));
       c.header("etag", etagFor(contact.version));
       c.header("location", `/api/v1/contacts/${contact.id}`);
       return c.json(contact, 201);

@@ -181,13 +181,21 @@ export function findDuplicateClusters(records: readonly PreparedRecord[], option
     }
     return root;
   };
+  const membersOf = new Map<number, number[]>();
+  const members = (root: number) => membersOf.get(root) ?? [root];
+  // Two groups never join when that would put a dismissed pair back in one cluster.
+  const dismissedAcross = (x: number[], y: number[]) =>
+    options.isDismissed !== undefined && x.some((i) => y.some((j) => options.isDismissed?.(...orderedPair(records[i]?.id ?? "", records[j]?.id ?? "")) === true));
   for (const edge of edges) {
     const ri = find(edge.i);
     const rj = find(edge.j);
     if (ri === rj) continue;
     if ((size[ri] ?? 1) + (size[rj] ?? 1) > sizeCap) continue;
+    if (dismissedAcross(members(ri), members(rj))) continue;
     parent[rj] = ri;
     size[ri] = (size[ri] ?? 1) + (size[rj] ?? 1);
+    membersOf.set(ri, [...members(ri), ...members(rj)]);
+    membersOf.delete(rj);
   }
 
   const groups = new Map<number, { members: Set<number>; pairs: PairEvidence[] }>();

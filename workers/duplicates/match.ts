@@ -435,7 +435,7 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export type PairEvidence = {
+export type Evidence = {
   name: NameComparison;
   email: boolean;
   phone: boolean;
@@ -444,7 +444,7 @@ export type PairEvidence = {
   birthday: "same" | "different" | "unknown";
 };
 
-export function pairEvidence(a: PreparedRecord, b: PreparedRecord): PairEvidence {
+export function pairEvidence(a: PreparedRecord, b: PreparedRecord): Evidence {
   return {
     name: compareNames(a, b),
     email: intersects(a.emails, b.emails),
@@ -455,7 +455,7 @@ export function pairEvidence(a: PreparedRecord, b: PreparedRecord): PairEvidence
   };
 }
 
-export function scoreOf(evidence: PairEvidence): number {
+export function scoreOf(evidence: Evidence): number {
   const { name, email, phone, company, city, birthday } = evidence;
   let score: number;
   if (name.kind === "different") {
@@ -479,7 +479,7 @@ export function scoreOf(evidence: PairEvidence): number {
   return round(Math.max(0, Math.min(1, score)));
 }
 
-export function reasonsOf(evidence: PairEvidence): string[] {
+export function reasonsOf(evidence: Evidence): string[] {
   const reasons: string[] = [];
   if (evidence.email) reasons.push("same_email");
   if (evidence.phone) reasons.push("same_phone");

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { companies, contacts } from "../db/schema";
 import type { MatchInput } from "./match";
@@ -50,6 +50,6 @@ export async function loadMatchRows(db: Database, workspaceId: string, where: SQ
 }
 
 /** `column IN (the ids)` with one bound parameter however many ids (D1 allows 100 per statement). */
-export function inJson(column: SQL | typeof contacts.id, ids: readonly string[]): SQL {
+export function inJson(column: SQLWrapper, ids: readonly string[]): SQL {
   return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }

@@ -6,6 +6,7 @@ import { contacts, forms, formSubmissions } from "../db/schema";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { notifyUser } from "../notifications/notify";
+import { suggestAndAnnounce } from "../duplicates/entry-suggestions";
 
 // Runs a submission's processing with the real collaborators (the hub creates deals), records a
 // failure on the submission and hands it to the queue for retries. Used by the public endpoint,
@@ -45,6 +46,8 @@ export async function processAndAnnounce(env: Env, submissionId: string): Promis
     .where(eq(formSubmissions.id, submissionId))
     .limit(1);
   if (!row) return;
+  // A lead that created a contact may share a phone or a name at the company with one already there.
+  if (outcome.created) await suggestAndAnnounce(env, row.workspaceId, [outcome.contactId]);
   await publishToWorkspace(env, row.workspaceId, {
     type: "form.submitted",
     id: submissionId,

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { latestActivitySql } from "../activities/latest-activity";
 import { createDatabase } from "../db/client";
@@ -15,6 +15,7 @@ import type { Board, Deal, DealCreateInput, DealMoveInput, DealPatchInput } from
 import { createDeal, deleteDeal, findStage, getDeal, loadDeals, moveDeal, resolvePlacement, staleDeal, toDeal, updateDeal } from "../deals/deal.service";
 import { currentRates } from "../deals/exchange-rate.service";
 import { placeInColumn } from "../deals/placement";
+import { applyDealLinkChanges, type DealLinkChange } from "../duplicates/deal-links";
 import { ClientFrame, type HubEvent, type HubEventInput } from "./events";
 
 // One instance per workspace (idFromName(workspaceId)). It is the single writer of deals: every
@@ -307,6 +308,26 @@ export class WorkspaceHub extends DurableObject<Env> {
       await this.remember(deal, null);
       await this.publish({ type: "deal.updated", id: deal.id, actor: write.actor.id, data: deal });
     });
+  }
+
+  /**
+   * A contact merge (or its undo) moves deals' contact links: queued like every other deal
+   * write; D1 first (one batch, versions bumped, audited), then the boards in memory, then
+   * `deal.updated` for each deal that changed. Returns the ids of those deals.
+   */
+  async relinkDealContacts(write: WriteContext, changes: DealLinkChange[]): Promise<HubResult<string[]>> {
+    return this.attempt(() =>
+      this.serial(async () => {
+        const ctx = this.context(write);
+        const changed = await applyDealLinkChanges(ctx, changes);
+        for (const row of changed.length > 0 ? await loadDeals(ctx.db, write.actor.workspaceId, [inArray(deals.id, changed)]) : []) {
+          const deal = toDeal(row);
+          await this.remember(deal, null);
+          await this.publish({ type: "deal.updated", id: deal.id, actor: write.actor.id, data: deal });
+        }
+        return changed;
+      }),
+    );
   }
 
   /** For tests and diagnostics: whether a deal's row in D1 agrees with the board in memory. */
