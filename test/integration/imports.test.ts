@@ -99,6 +99,23 @@ function expectImportProblem(res: CallResult, status: number, code: string, poin
   return problem;
 }
 
+/** Every statement reaches contacts, companies and import tables through an index seek, never a walk of the workspace. */
+async function expectIndexSeeks(sqls: string[]) {
+  for (const sql of sqls) {
+    const parameters = (sql.match(/\?/g) ?? []).map(() => null);
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...parameters)
+      .all<{ detail: string }>();
+    const details = plan.results.map((row) => row.detail);
+    const walks = details.filter(
+      (detail) =>
+        /^SCAN (contacts|contact_emails|contact_phones|contact_tags|companies|import_keys|import_rows|activities|deals)\b/.test(detail) ||
+        /^SEARCH \w+ USING (COVERING )?INDEX \w+ \(workspace_id=\?\)$/.test(detail),
+    );
+    expect(walks, `${sql}\n${details.join("\n")}`).toEqual([]);
+  }
+}
+
 const lithuanian =
   "Vardas;Pavardė;El. paštas;Telefonas;Įmonė;Pastabos\r\n" +
   'Šarūnas;Žemaitė;sarunas@pavyzdys.lt;8 612 34567;UAB „Ąžuolas“;"Skambinti po 14 val.\r\nKlausė apie kainą"\r\n' +
@@ -379,6 +396,37 @@ describe("import.run", () => {
     expect(await count("SELECT COUNT(*) AS n FROM notifications WHERE workspace_id = ? AND type = 'import.finished'", owner.workspaceId)).toBe(1);
   });
 
+  it("matches set-based: a chunk's statements do not grow with its rows, and every lookup seeks an index", async () => {
+    const owner = await signUp();
+    const people = (from: number, to: number, extra: (i: number) => string) =>
+      [
+        "First name;Email;Phone;Company;Job title;City",
+        "Solo;;;Alfa;;",
+        ...Array.from({ length: to - from }, (_, k) => `P${from + k};m${from + k}@example.lt;+3706${String(2_000_000 + from + k)};Alfa;${extra(from + k)}`),
+      ].join("\n");
+    await importFile(owner, people(0, 520, () => ";"));
+    // Measured runs: 500 rows that all match (and fill a job title) against 20 that do.
+    const statementsFor = async (csv: string) => {
+      const started = await startImport(owner, csv);
+      const prepare = vi.spyOn(env.DB, "prepare");
+      await runImport(env, started.id, Date.now());
+      const sqls = prepare.mock.calls.map(([sql]) => sql);
+      prepare.mockRestore();
+      const done = (await call("GET", `/api/v1/imports/${started.id}`, { token: owner.token })).json as ImportJson;
+      return { sqls, done };
+    };
+    // 499 + the name-only row: one chunk of 500.
+    const many = await statementsFor(people(0, 499, (i) => `Buyer ${i};`));
+    const few = await statementsFor(people(500, 520, () => ";Kaunas"));
+    expect(many.done.counts).toMatchObject({ updated: 499, skipped: 1, created: 0 });
+    expect(few.done.counts).toMatchObject({ updated: 20, skipped: 1, created: 0 });
+    expect(many.sqls.length).toBe(few.sqls.length);
+    const lookups = many.sqls.filter((sql) => /^\s*SELECT/i.test(sql) && sql.includes("json_each"));
+    // import keys, emails, phones, names, companies, then claimed contacts and the matched rows.
+    expect(lookups.length).toBe(7);
+    await expectIndexSeeks(lookups);
+  });
+
   it("hands the rest to a new import.run message when its time budget is spent", async () => {
     const owner = await signUp();
     const lines = ["Email"];
@@ -441,8 +489,24 @@ describe("the report and undo", () => {
 
     const viewer = await addMember(owner, "viewer");
     expectProblem(await call("POST", `/api/v1/imports/${done.id}/undo`, { token: viewer.token }), 403);
+    // The route works in a D1 session: record what its statements are.
+    const seen: string[] = [];
+    const withSession = env.DB.withSession.bind(env.DB);
+    vi.spyOn(env.DB, "withSession").mockImplementation((constraint) => {
+      const session = withSession(constraint);
+      const prepare = session.prepare.bind(session);
+      session.prepare = (sql: string) => {
+        seen.push(sql);
+        return prepare(sql);
+      };
+      return session;
+    });
     const undone = await call("POST", `/api/v1/imports/${done.id}/undo`, { token: owner.token });
     expect(undone.status, undone.text).toBe(200);
+    vi.mocked(env.DB.withSession).mockRestore();
+    const undoStatements = seen.filter((sql) => /^\s*(INSERT|UPDATE|DELETE)/.test(sql) && /contacts|companies/.test(sql));
+    expect(undoStatements.length).toBeGreaterThanOrEqual(8);
+    await expectIndexSeeks(undoStatements);
     expect(undone.json).toMatchObject({ id: done.id, undo_until: null });
     expect(field(undone.json, "undone_at")).not.toBeNull();
 

@@ -462,7 +462,9 @@ async function processChunk(db: Database, job: Job, chunk: typeof importChunks.$
           .select({ row: contacts, companyName: companies.name })
           .from(contacts)
           .leftJoin(companies, and(eq(companies.id, contacts.companyId), isNull(companies.deletedAt)))
-          .where(and(eq(contacts.workspaceId, ws), isNull(contacts.deletedAt), sql`${contacts.id} IN (SELECT value FROM json_each(${json(ids)}))`))
+          // By primary key: the unary + keeps the planner off the (workspace_id, …) indexes, which
+          // would walk the whole workspace to find a few hundred ids.
+          .where(and(sql`+${contacts.workspaceId} = ${ws}`, isNull(contacts.deletedAt), sql`${contacts.id} IN (SELECT value FROM json_each(${json(ids)}))`))
       : Promise.resolve([]),
   ]);
   const claimedContacts = new Map(claimedRows.map((row) => [row.key.slice(2), row.row_number]));

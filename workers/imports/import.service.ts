@@ -356,7 +356,9 @@ export async function undoImport(ctx: ServiceContext, id: string): Promise<Impor
   const db = ctx.db;
   const actor = ctx.actor.id;
   const created = sql`(SELECT ${importRows.contactId} FROM ${importRows} WHERE ${importRows.importId} = ${id} AND ${importRows.outcome} = 'created')`;
-  const liveCreated = sql`workspace_id = ${workspaceId} AND deleted_at IS NULL AND id IN ${created}`;
+  // By primary key through import_rows_outcome_idx; the unary + keeps the planner off the
+  // (workspace_id, …) indexes, which would walk the whole workspace.
+  const liveCreated = sql`+workspace_id = ${workspaceId} AND deleted_at IS NULL AND id IN ${created}`;
   const deletedAt = new Date(ctx.now).toISOString();
   const statements: SQL[] = [
     // A second undo racing this one fails the batch (NOT NULL) and answers 409.
@@ -370,7 +372,7 @@ export async function undoImport(ctx: ServiceContext, id: string): Promise<Impor
   ];
   statements.push(...(await revertFills(ctx, id)));
   // Companies the import created, once no live contact or deal points at them any more.
-  const createdCompanies = sql`workspace_id = ${workspaceId} AND deleted_at IS NULL
+  const createdCompanies = sql`+workspace_id = ${workspaceId} AND deleted_at IS NULL
     AND id IN (SELECT json_extract(filled, '$.company_created') FROM import_rows WHERE import_id = ${id} AND filled IS NOT NULL)
     AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = companies.workspace_id AND c.company_id = companies.id AND c.deleted_at IS NULL)
     AND NOT EXISTS (SELECT 1 FROM deals d WHERE d.workspace_id = companies.workspace_id AND d.company_id = companies.id AND d.deleted_at IS NULL)`;
