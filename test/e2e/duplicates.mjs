@@ -71,7 +71,8 @@ export async function duplicatesFlow({ browser, origin, step, assert, screenshot
     await page.getByTestId("duplicates-link").click();
     await page.waitForURL(`${origin}/duplicates`);
     await page.getByRole("heading", { name: "Duplicates", level: 1 }).waitFor();
-    await page.getByTestId("scan-status").waitFor();
+    await page.locator("[data-testid=scan-status] .dup-scan-state[data-state]").waitFor();
+    await page.locator("[data-testid=clusters] .loading").waitFor({ state: "detached" });
     const shortcuts = await page.getByTestId("dup-shortcuts").innerText();
     assert(shortcuts.includes("j/k") && shortcuts.includes("Enter") && shortcuts.includes("1–9"), `shortcuts: ${shortcuts}`);
     await screenshot(page, "duplicates-before-scan");
@@ -131,8 +132,7 @@ export async function duplicatesFlow({ browser, origin, step, assert, screenshot
     assert(await city.locator(`input[value="${ids.lower}"]`).isChecked(), "2 did not choose the second contact's city");
     assert(((await city.locator("td").nth(1).getAttribute("class")) ?? "").includes("chosen"), "the chosen cell is not highlighted");
     assert(((await city.getAttribute("class")) ?? "").includes("focused"), "the keyboard's row is not marked");
-    // Typing in no field here, but a number key must not act on the page from inside a text field elsewhere:
-    // the record to keep is still Šarūnas.
+    // Choosing a field's value leaves the record to keep alone.
     assert((await page.getByTestId("compare").locator("thead th.primary").getAttribute("data-contact-id")) === ids.sarunas, "the kept record changed");
     await screenshot(page, "duplicates-choose-city");
   });
@@ -176,6 +176,8 @@ export async function duplicatesFlow({ browser, origin, step, assert, screenshot
     assert((await undone).status() === 200, "undo failed");
     await page.getByRole("status").filter({ hasText: "Merge undone" }).first().waitFor();
     await page.getByTestId("recent-merges").waitFor({ state: "hidden" });
+    // The undo bar offered at merge time goes too, so nobody is offered a second undo.
+    await page.getByTestId("undo").waitFor({ state: "detached" });
     const lower = await api(page, "GET", `/contacts/${ids.lower}`);
     assert(lower.status === 200 && lower.body.deleted_at === null && lower.body.city === "Kaunas", `duplicate after undo: ${JSON.stringify(lower.body)}`);
     const sarunas = await api(page, "GET", `/contacts/${ids.sarunas}`);
@@ -239,6 +241,7 @@ export async function duplicatesFlow({ browser, origin, step, assert, screenshot
   await step("duplicates: on a phone the compare view scrolls sideways inside itself, not the page", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${origin}/duplicates`);
+    // After the undo and the second scan, Šarūnas and his lower-case twin are proposed again.
     await itemWith("Šarūnas").first().waitFor();
     await screenshot(page, "duplicates-phone-list");
     await itemWith("Šarūnas").first().locator("[data-role=open]").click();

@@ -1,63 +1,22 @@
 // Duplicate review (issue 8): runtime shapes of scans, clusters, merges and the create-form check,
-// and the calls that fetch them. Kept beside decoders.ts so the record decoders stay untouched;
-// contacts inside a cluster reuse decodeContact, so a cluster shows exactly what a contact page does.
+// and the calls that fetch them. Typed with the worker's own types, so a schema change fails the
+// web type check until it is handled here; kept beside decoders.ts so the record decoders stay
+// untouched. Contacts inside a cluster reuse decodeContact.
 import type { Contact } from "../../../workers/contacts/contact.schema";
+import type { Cluster, Merge, MergeInput, PairReason, Scan } from "../../../workers/duplicates/duplicate.schema";
 import { array, type Decoder, nullable, number, object, oneOf, record, string } from "../lib/decode";
 import { request, type Page } from "./client";
 import { decodeContact } from "./decoders";
 
 export const scanStatuses = ["queued", "running", "done", "failed"] as const;
 export const clusterStatuses = ["open", "dismissed", "merged"] as const;
-export type ScanStatus = (typeof scanStatuses)[number];
 export type ClusterStatus = (typeof clusterStatuses)[number];
-
-export type Scan = {
-  id: string;
-  trigger: "nightly" | "manual";
-  status: ScanStatus;
-  contacts_scanned: number;
-  comparisons: number;
-  clusters_found: number;
-  consumer_ms: number | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  error: string | null;
-};
-
-/** Why two members of a cluster look alike: the pair, its score and the reason codes. */
-export type PairReason = { a: string; b: string; score: number; reasons: string[] };
-
-export type Cluster = {
-  id: string;
-  contact_ids: string[];
-  contacts: Contact[];
-  score: number;
-  reasons: PairReason[];
-  status: ClusterStatus;
-  created_at: string;
-  updated_at: string;
-};
-
+export type { Cluster, Merge, PairReason, Scan };
 export type ClusterPage = Page<Cluster> & { last_scan: Scan | null };
-
-export type Merge = {
-  id: string;
-  primary_id: string;
-  duplicate_ids: string[];
-  fields: Record<string, string>;
-  created_at: string;
-  undo_until: string;
-  undone_at: string | null;
-};
-
-export type MergeBody = { primary_id: string; duplicate_ids: string[]; fields: Record<string, string>; cluster_id?: string };
-
+export type MergeBody = MergeInput;
 export type DuplicateMatch = { contact: Contact; score: number; reasons: string[] };
 
 const text = nullable(string);
-// consumer_ms is only known once the consumer has run; a queued scan may leave it out or null.
-const optionalNumber: Decoder<number | null> = (value, path = "") => (value === undefined || value === null ? null : number(value, path));
 
 export const decodeScan: Decoder<Scan> = object({
   id: string,
@@ -66,7 +25,7 @@ export const decodeScan: Decoder<Scan> = object({
   contacts_scanned: number,
   comparisons: number,
   clusters_found: number,
-  consumer_ms: optionalNumber,
+  consumer_ms: nullable(number),
   created_at: string,
   started_at: text,
   finished_at: text,

@@ -61,7 +61,7 @@ function errorText(error: unknown): string {
 
 // Merges made in this tab stay undoable from the review screen after visiting the merged
 // contact (the undo bar alone would be gone by then). Module scope outlives the element.
-type RecentMerge = { merge: Merge; name: string; contactId: string };
+type RecentMerge = { merge: Merge; name: string; contactId: string; bar?: Element | null };
 let recentMerges: RecentMerge[] = [];
 
 /** The row focused with j/k in an open cluster: the record to keep, or a field that differs. */
@@ -583,6 +583,8 @@ export class RapportDuplicates extends HTMLElement {
       this.focusListItem();
       announce("duplicates.merged", { name: result.contact.display_name });
       offerUndo(t("duplicates.merged", { name: result.contact.display_name }), () => this.undoMerge(entry), 60);
+      // Kept so an undo from the "Merged just now" list can close this bar, which would offer a second undo.
+      entry.bar = document.querySelector(".undo-bar");
     } catch (error) {
       this.busy = false;
       this.renderDetail();
@@ -598,6 +600,7 @@ export class RapportDuplicates extends HTMLElement {
       const result = await duplicatesApi.undoMerge(entry.merge.id);
       entry.merge = result.merge;
       recentMerges = recentMerges.filter((item) => item.merge.id !== entry.merge.id);
+      if (button && entry.bar?.isConnected) entry.bar.querySelector<HTMLButtonElement>(".undo-close")?.click();
       announce("duplicates.mergeUndone");
       await this.load();
     } catch (error) {

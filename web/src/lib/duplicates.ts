@@ -2,6 +2,7 @@
 // members of a cluster, which value survives a merge by default, the merge request body, the
 // words for the scanner's reason codes, the review screen's keys and the create form's check.
 import type { Contact } from "../../../workers/contacts/contact.schema";
+import type { MergeField } from "../../../workers/duplicates/duplicate.schema";
 import type { MessageKey } from "../i18n/en";
 
 type Member = Pick<
@@ -29,7 +30,7 @@ export function isChoosable(field: ReviewField): field is ChoosableField {
 }
 
 /** The API's name for a choosable field in the merge body's `fields`. */
-export const mergeFieldName: Record<ChoosableField, string> = {
+export const mergeFieldName: Record<ChoosableField, MergeField> = {
   name: "name",
   emails: "email",
   phones: "phone",
@@ -120,7 +121,7 @@ export function choicesAfterPrimaryChange(contacts: readonly Member[], previous:
   return next;
 }
 
-export type MergeBody = { primary_id: string; duplicate_ids: string[]; fields: Record<string, string>; cluster_id?: string };
+export type MergeBody = { primary_id: string; duplicate_ids: string[]; fields: Partial<Record<MergeField, string>>; cluster_id?: string };
 
 /**
  * The body of POST /contacts/merge. Every choosable field is sent, naming the contact whose value
@@ -128,7 +129,7 @@ export type MergeBody = { primary_id: string; duplicate_ids: string[]; fields: R
  */
 export function buildMergeBody(options: { contacts: readonly Member[]; primaryId: string; choices: Choices; clusterId?: string }): MergeBody {
   const ids = options.contacts.map((contact) => contact.id);
-  const fields: Record<string, string> = {};
+  const fields: Partial<Record<MergeField, string>> = {};
   for (const field of choosableFields) {
     const chosen = options.choices[field];
     fields[mergeFieldName[field]] = ids.includes(chosen) ? chosen : options.primaryId;
