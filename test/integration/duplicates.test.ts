@@ -1,5 +1,5 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
 import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
@@ -221,6 +221,34 @@ describe("suggestions on entry", () => {
       expect(open.contact_ids).toContain(c.id);
       expect(open.contact_ids.includes(a.id) && open.contact_ids.includes(b.id)).toBe(false);
     }
+  });
+});
+
+describe("suggestions from web forms", () => {
+  it("a lead that creates a contact with the name of someone at the same company is proposed with them", async () => {
+    const owner = await signUp();
+    const alfa = await company(owner, "UAB „Alfa“");
+    const known = await contact(owner, { first_name: "Jonas", last_name: "Petraitis", emails: ["jonas@alfa.lt"], company_id: alfa });
+    const form = await call("POST", "/api/v1/forms", {
+      token: owner.token,
+      body: { name: "Contact us", fields: [{ field: "first_name" }, { field: "last_name" }, { field: "email", required: true }, { field: "company" }], min_fill_seconds: 0 },
+    });
+    expect(form.status, form.text).toBe(201);
+    const posted = await exports.default.fetch(`http://localhost/f/${field<string>(form.json, "public_key")}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "192.0.2.9" },
+      body: new URLSearchParams({ first_name: "Jonas", last_name: "Petraitis", email: "j.petraitis@gmail.com", company: "Alfa, UAB" }).toString(),
+      redirect: "manual",
+    });
+    expect(posted.status).toBeLessThan(400);
+    await vi.waitFor(
+      async () => {
+        const [cluster] = (await clusters(owner)).data;
+        expect(cluster?.contact_ids).toContain(known.id);
+        expect(cluster?.contacts.map((c) => c.email).sort()).toEqual(["j.petraitis@gmail.com", "jonas@alfa.lt"]);
+      },
+      { timeout: 5000 },
+    );
   });
 });
 
