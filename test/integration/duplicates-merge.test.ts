@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { addMember, call, expectProblem, field, signUp, type Account } from "../helpers/api";
@@ -255,5 +256,41 @@ describe("live", () => {
     await call("POST", `/api/v1/merges/${mergeId}/undo`, { token: owner.token });
     await vi.waitFor(() => expect(frames.find((frame) => frame.type === "contact.restored")?.id).toBe(b.id));
     socket.close();
+  });
+});
+
+describe("generated input", () => {
+  it("never makes the merge, check or list routes answer 5xx", async () => {
+    const owner = await signUp();
+    const a = await post(owner, "/api/v1/contacts", { first_name: "Jonas", last_name: "Petraitis" });
+    const b = await post(owner, "/api/v1/contacts", { first_name: "Jonas", last_name: "Petraitys" });
+    const text = fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.constantFrom("", " ", '"', "*", "NEAR(", "a OR b", "🙂", "x".repeat(300), a.id, b.id));
+    const id = fc.oneof(text, fc.constantFrom(a.id, b.id, "con_x", "dup_x"));
+    const value = fc.oneof(text, fc.integer(), fc.constant(null), fc.array(id, { maxLength: 12 }), fc.dictionary(fc.oneof(fc.constantFrom("name", "email", "job_title", "consent"), fc.string()), id), fc.jsonValue({ maxDepth: 2 }));
+    const body = fc.oneof(fc.dictionary(fc.constantFrom("primary_id", "duplicate_ids", "fields", "cluster_id", "x"), value), fc.jsonValue({ maxDepth: 2 }));
+    const expectNo5xx = async (method: string, path: string, payload?: unknown) => {
+      const res = await call(method, path, { token: owner.token, ...(payload === undefined ? {} : { body: payload }) });
+      expect(res.status, `${method} ${path} ${JSON.stringify(payload)} → ${res.text}`).toBeLessThan(500);
+    };
+    await fc.assert(fc.asyncProperty(body, (payload) => expectNo5xx("POST", "/api/v1/contacts/merge", payload)), { numRuns: 60 });
+    const query = fc.dictionary(fc.constantFrom("email", "phone", "first_name", "last_name", "company_id", "city", "status", "cursor", "limit"), text);
+    await fc.assert(
+      fc.asyncProperty(query, async (params) => {
+        const qs = new URLSearchParams(params).toString();
+        await expectNo5xx("GET", `/api/v1/duplicates/check?${qs}`);
+        await expectNo5xx("GET", `/api/v1/duplicates?${qs}`);
+      }),
+      { numRuns: 60 },
+    );
+    await fc.assert(
+      fc.asyncProperty(text, async (raw) => {
+        const segment = encodeURIComponent(raw) || "x";
+        await expectNo5xx("GET", `/api/v1/duplicates/${segment}`);
+        await expectNo5xx("POST", `/api/v1/duplicates/${segment}/dismiss`);
+        await expectNo5xx("GET", `/api/v1/merges/${segment}`);
+        await expectNo5xx("POST", `/api/v1/merges/${segment}/undo`);
+      }),
+      { numRuns: 30 },
+    );
   });
 });
