@@ -359,6 +359,29 @@ describe("import.run", () => {
     expect(await count("SELECT COUNT(*) AS n FROM contact_phones WHERE workspace_id = ? AND e164 = '+37052000000'", owner.workspaceId)).toBe(2);
   });
 
+  it("sends a new contact that shares a phone with an existing one to duplicate review", async () => {
+    const owner = await signUp();
+    const existing = await call("POST", "/api/v1/contacts", { token: owner.token, body: { first_name: "Jonas", last_name: "Jonaitis", phones: [{ number: "+37061234567" }] } });
+    const done = await importFile(owner, "First name;Last name;Email;Phone\nJonas;Jonaitis;jonas@naujas.lt;8 612 34567\n", { on_match: "create" });
+    expect(done.counts.created).toBe(1);
+    const [row] = await rowsOf(owner, done.id);
+    const clusters = await env.DB.prepare("SELECT contact_ids FROM duplicate_clusters WHERE workspace_id = ? AND status = 'open'").bind(owner.workspaceId).all<{ contact_ids: string }>();
+    expect(clusters.results.map((c) => JSON.parse(c.contact_ids) as string[])).toContainEqual(expect.arrayContaining([field<string>(existing.json, "id"), String(row?.contact_id)]));
+  });
+
+  it("asks for one duplicate scan when a large import is done, instead of suggesting chunk by chunk", async () => {
+    const owner = await signUp();
+    const lines = ["Email;Company"];
+    for (let i = 0; i < 2100; i++) lines.push(`s${i}@example.lt;Company ${i % 50}`);
+    const started = await startImport(owner, lines.join("\n"));
+    await drain();
+    expect((await call("GET", `/api/v1/imports/${started.id}`, { token: owner.token })).json).toMatchObject({ status: "done", counts: { created: 2100 } });
+    expect(await count("SELECT COUNT(*) AS n FROM duplicate_scans WHERE workspace_id = ? AND trigger = 'manual'", owner.workspaceId)).toBe(1);
+    // A small import suggests per chunk and asks for no scan.
+    await importFile(owner, "Email\nsmall@example.lt\n");
+    expect(await count("SELECT COUNT(*) AS n FROM duplicate_scans WHERE workspace_id = ?", owner.workspaceId)).toBe(1);
+  });
+
   it("never creates twice: the same message twice at once, a redelivery after the end, and a consumer that dies half-way", async () => {
     const owner = await signUp();
     const lines = ["Email;Name"];

@@ -12,7 +12,7 @@ import { isVersionConflict } from "../db/version-guard";
 import { publishToWorkspace } from "../hub/publish";
 import { sendJobs } from "../jobs/enqueue";
 import { notifyUser } from "../notifications/notify";
-import { suggestDuplicatesAfterImport } from "./duplicate-suggestions";
+import { scanAfterImport, suggestAfterChunk } from "./duplicate-suggestions";
 import { jsonParts } from "./json-parts";
 import { rawBatch } from "./raw-batch";
 import { parseChunk, type CsvDelimiter, type CsvIssue } from "./parse";
@@ -100,7 +100,7 @@ export async function runImport(env: Env, importId: string, now: number, options
     }
     let progress: ImportProgress | null;
     try {
-      progress = await processChunkWithRetries(db, job, chunk, clock);
+      progress = await processChunkWithRetries(env, db, job, chunk, clock);
     } catch (error) {
       const failed = await recordFailure(env, db, imp, chunk.firstRow, error, clock());
       if (failed) return;
@@ -147,10 +147,10 @@ function chunkAlreadyProcessed(error: unknown): boolean {
   return constraintMessage(error).includes("import_chunks.row_count");
 }
 
-async function processChunkWithRetries(db: Database, job: Job, chunk: typeof importChunks.$inferSelect, clock: () => number): Promise<ImportProgress | null> {
+async function processChunkWithRetries(env: Env, db: Database, job: Job, chunk: typeof importChunks.$inferSelect, clock: () => number): Promise<ImportProgress | null> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await processChunk(db, job, chunk, clock());
+      return await processChunk(env, db, job, chunk, clock());
     } catch (error) {
       if (chunkAlreadyProcessed(error)) return null;
       // Someone changed a matched contact or took an email between our read and our batch:
@@ -187,8 +187,10 @@ async function finishImport(env: Env, db: Database, importId: string, now: numbe
   const [flipped] = await db.update(imports).set({ status: "done", finishedAt: now, updatedAt: now }).where(and(eq(imports.id, importId), eq(imports.status, "running"))).returning();
   // The file and the claimed keys were only needed while running.
   await rawBatch(db, [sql`DELETE FROM import_keys WHERE import_id = ${importId}`, sql`DELETE FROM import_chunks WHERE import_id = ${importId}`]);
-  if (flipped) await announceFinished(env, db, flipped, now);
-  else {
+  if (flipped) {
+    await announceFinished(env, db, flipped, now);
+    await scanAfterImport(env, flipped, now);
+  } else {
     const [current] = await db.select().from(imports).where(eq(imports.id, importId)).limit(1);
     if (current?.status === "done") await notifyFinished(env, db, current, now);
   }
@@ -431,7 +433,7 @@ function contactColumns(row: ContactRow) {
   };
 }
 
-async function processChunk(db: Database, job: Job, chunk: typeof importChunks.$inferSelect, now: number): Promise<ImportProgress | null> {
+async function processChunk(env: Env, db: Database, job: Job, chunk: typeof importChunks.$inferSelect, now: number): Promise<ImportProgress | null> {
   const importId = job.imp.id;
   const ws = job.workspaceId;
   const parsed = parseChunk(chunk.text, { delimiter: job.delimiter, from: { offset: 0, row: chunk.firstRow, line: chunk.firstLine }, maxRows: Number.MAX_SAFE_INTEGER });
@@ -511,7 +513,7 @@ async function processChunk(db: Database, job: Job, chunk: typeof importChunks.$
   const results = await rawBatch(db, statements);
   const imp = ProgressRow.safeParse(results.at(-1)?.results[0]);
 
-  if (createdIds.length > 0) await suggestDuplicatesAfterImport(db, ws, createdIds, now);
+  await suggestAfterChunk(env, ws, job.imp.totalRows, createdIds);
   if (!imp.success) return null;
   const p = imp.data;
   return {
