@@ -13,10 +13,10 @@ import { inJson, loadMatchRows, toMatchInput } from "./records";
 // clusters for review at once instead of waiting for the nightly scan. The exact email is not
 // here: every entry path refuses (409) or merges it already.
 
-/** New contacts handled per round of queries (an import chunk has ~500). */
-const idsPerRound = 100;
-/** Colleagues read per company: enough for the name match, bounded for a company of thousands. */
-const colleaguesPerCompany = 500;
+/** New contacts handled per round of queries (an import chunk has ~500): about eight queries a round. */
+const idsPerRound = 500;
+/** Colleagues read per round: enough for the name match, bounded for companies of thousands. */
+const colleaguesPerRound = 5_000;
 
 type Found = { ids: Set<string>; pairs: PairEvidence[]; absorbed: string[] };
 
@@ -63,15 +63,13 @@ async function suggestRound(db: Database, workspaceId: string, newIds: string[],
           sql`${companies.nameSort} IN (SELECT name_sort FROM companies WHERE workspace_id = ${workspaceId} AND id IN (SELECT value FROM json_each(${JSON.stringify(companyIds)})))`,
         ),
       )
-      .limit(50);
-    for (const companyId of new Set([...companyIds, ...sameName.map((row) => row.id)])) {
-      const rows = await db
-        .select({ id: contacts.id })
-        .from(contacts)
-        .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.companyId, companyId), isNull(contacts.deletedAt)))
-        .limit(colleaguesPerCompany);
-      for (const row of rows) candidateIds.add(row.id);
-    }
+      .limit(1_000);
+    const rows = await db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, workspaceId), isNull(contacts.deletedAt), inJson(contacts.companyId, [...new Set([...companyIds, ...sameName.map((row) => row.id)])])))
+      .limit(colleaguesPerRound);
+    for (const row of rows) candidateIds.add(row.id);
   }
   if (candidateIds.size <= 1) return 0;
 
@@ -84,12 +82,26 @@ async function suggestRound(db: Database, workspaceId: string, newIds: string[],
     .where(and(eq(duplicateDismissals.workspaceId, workspaceId), or(inJson(duplicateDismissals.contactA, involved), inJson(duplicateDismissals.contactB, involved))));
   const isDismissed = new Set(dismissed.map((row) => `${row.a}|${row.b}`));
 
+  // Each new contact is scored against those sharing a phone or its company only (not every
+  // candidate of the round: an import chunk of 500 at big companies would be millions of pairs).
+  const sharing = new Map<string, string[]>();
+  const keysOf = (record: PreparedRecord) => [...record.phones.map((phone) => `p:${phone}`), ...(record.company ? [`c:${record.company}`] : [])];
+  for (const [id, record] of records) {
+    for (const key of keysOf(record)) {
+      const ids = sharing.get(key);
+      if (ids) ids.push(id);
+      else sharing.set(key, [id]);
+    }
+  }
+  const isNew = new Set(newIds);
   const pairs: PairEvidence[] = [];
   for (const id of newIds) {
     const record = records.get(id);
     if (!record) continue;
-    for (const [otherId, other] of records) {
-      if (otherId === id || (newIds.includes(otherId) && otherId < id)) continue;
+    const others = new Set(keysOf(record).flatMap((key) => sharing.get(key) ?? []));
+    for (const otherId of others) {
+      const other = records.get(otherId);
+      if (!other || otherId === id || (isNew.has(otherId) && otherId < id)) continue;
       const { score, reasons } = scorePair(record, other);
       const [a, b] = orderedPair(id, otherId);
       if (score >= duplicateThreshold && !isDismissed.has(`${a}|${b}`)) pairs.push({ a, b, score, reasons });
