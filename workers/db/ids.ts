@@ -31,6 +31,10 @@ export const idPrefixes = {
   merge: "mrg",
   qualityAudit: "qa",
   export: "exp",
+  segment: "seg",
+  template: "tpl",
+  campaign: "cpg",
+  recipient: "rcp",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

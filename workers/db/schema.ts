@@ -998,3 +998,165 @@ export const exportChunks = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.exportId, t.seq] })],
 );
+
+// ---- Campaigns ------------------------------------------------------------------------------------
+
+// A saved, dynamic filter over contacts (workers/segments/segment-filter.ts); also a saved view.
+export const segments = sqliteTable(
+  "segments",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    description: text("description"),
+    // JSON SegmentFilter.
+    filter: text("filter").notNull(),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [index("segments_workspace_idx").on(t.workspaceId, t.name, t.id).where(live)],
+);
+
+export const emailTemplates = sqliteTable(
+  "email_templates",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    // The variant used when none matches the contact's language.
+    defaultLanguage: text("default_language", { enum: languages }).notNull(),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [index("email_templates_workspace_idx").on(t.workspaceId, t.name, t.id).where(live)],
+);
+
+// One language version of a template: subject and HTML body with merge fields; the plain-text
+// part is generated from the HTML unless the author wrote one.
+export const emailTemplateVariants = sqliteTable(
+  "email_template_variants",
+  {
+    templateId: text("template_id").notNull().references(() => emailTemplates.id),
+    language: text("language", { enum: languages }).notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text"),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.language] })],
+);
+
+export const campaignKinds = ["newsletter", "birthday"] as const;
+export type CampaignKind = (typeof campaignKinds)[number];
+export const campaignStatuses = ["draft", "scheduled", "sending", "paused", "sent", "cancelled"] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+export const campaignScheduleModes = ["now", "at", "local_time"] as const;
+export type CampaignScheduleMode = (typeof campaignScheduleModes)[number];
+
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: campaignKinds }).notNull().default("newsletter"),
+    segmentId: text("segment_id").references(() => segments.id),
+    templateId: text("template_id").references(() => emailTemplates.id),
+    fromName: text("from_name").notNull(),
+    fromAddress: text("from_address").notNull(),
+    replyTo: text("reply_to"),
+    scheduleMode: text("schedule_mode", { enum: campaignScheduleModes }).notNull().default("now"),
+    // "at": the instant; "local_time": the recipients' local date (YYYY-MM-DD) and time (HH:MM);
+    // birthday campaigns use send_local_time only.
+    scheduledAt: integer("scheduled_at"),
+    sendLocalDate: text("send_local_date"),
+    sendLocalTime: text("send_local_time"),
+    // Quiet hours in each recipient's zone, "HH:MM", both or neither.
+    quietStart: text("quiet_start"),
+    quietEnd: text("quiet_end"),
+    throttlePerMinute: integer("throttle_per_minute"),
+    trackingEnabled: integer("tracking_enabled", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: campaignStatuses }).notNull().default("draft"),
+    recipientCount: integer("recipient_count").notNull().default(0),
+    sentCount: integer("sent_count").notNull().default(0),
+    failedCount: integer("failed_count").notNull().default(0),
+    skippedCount: integer("skipped_count").notNull().default(0),
+    unsubscribedCount: integer("unsubscribed_count").notNull().default(0),
+    // Materialising recipients runs in pages: the last contact id done, null when complete.
+    materializeCursor: text("materialize_cursor"),
+    materializedAt: integer("materialized_at"),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    index("campaigns_workspace_idx").on(t.workspaceId, t.id).where(live),
+    // The per-minute tick finds campaigns with work to do.
+    index("campaigns_active_idx").on(t.status).where(sql`status IN ('scheduled', 'sending') AND deleted_at IS NULL`),
+  ],
+);
+
+export const campaignRecipientStatuses = ["pending", "queued", "sent", "failed", "skipped"] as const;
+export type CampaignRecipientStatus = (typeof campaignRecipientStatuses)[number];
+
+// One row per (campaign, contact): the unique key is what makes every consented contact get
+// exactly one email however often a step is retried. Skips are rows too, with their reason.
+export const campaignRecipients = sqliteTable(
+  "campaign_recipients",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull(),
+    campaignId: text("campaign_id").notNull().references(() => campaigns.id),
+    contactId: text("contact_id").notNull(),
+    email: text("email"),
+    language: text("language"),
+    timeZone: text("time_zone"),
+    // When this recipient's email is due (local hour, quiet hours applied).
+    sendAt: integer("send_at").notNull(),
+    status: text("status", { enum: campaignRecipientStatuses }).notNull(),
+    // no_consent, unsubscribed, suppressed, bounced, invalid_email, no_email, deleted …
+    skipReason: text("skip_reason"),
+    error: text("error"),
+    attempts: integer("attempts").notNull().default(0),
+    enqueuedAt: integer("enqueued_at"),
+    sentAt: integer("sent_at"),
+    unsubscribedAt: integer("unsubscribed_at"),
+    // Birthday campaigns: the year greeted, so a contact is greeted once a year; 0 for every
+    // other campaign. Not null: SQLite's unique indexes treat NULLs as all different.
+    year: integer("year").notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex("campaign_recipients_unique").on(t.campaignId, t.contactId, t.year),
+    index("campaign_recipients_due_idx").on(t.campaignId, t.sendAt, t.id).where(sql`status = 'pending'`),
+    index("campaign_recipients_list_idx").on(t.campaignId, t.status, t.id),
+  ],
+);
+
+export const suppressionReasons = ["unsubscribed", "bounced", "complained", "invalid", "manual"] as const;
+export type SuppressionReason = (typeof suppressionReasons)[number];
+
+// Addresses no marketing email goes to, whatever their contact's consent says later.
+export const emailSuppressions = sqliteTable(
+  "email_suppressions",
+  {
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    email: text("email").notNull(),
+    reason: text("reason", { enum: suppressionReasons }).notNull(),
+    // Where it came from, e.g. "unsubscribe_link:cpg_…" or a user id.
+    source: text("source"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.email] })],
+);

@@ -35,6 +35,10 @@ export const hubEventTypes = [
   "contacts.merged",
   "audit.finished",
   "export.finished",
+  "segment.changed",
+  "template.changed",
+  "campaign.updated",
+  "campaign.progress",
 ] as const;
 export type HubEventType = (typeof hubEventTypes)[number];
 

@@ -33,6 +33,10 @@ export const JobMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("quality.nightly"), window: isoDate }),
   z.object({ type: z.literal("quality.audit"), audit_id: prefixedId("qa") }),
   z.object({ type: z.literal("export.run"), export_id: prefixedId("exp") }),
+  // Campaigns. Recipients are materialised in pages (the cursor lives on the campaign row);
+  // due recipients are sent in bounded batches, each recipient keyed (campaign, contact).
+  z.object({ type: z.literal("campaign.materialize"), campaign_id: prefixedId("cpg") }),
+  z.object({ type: z.literal("campaign.send"), campaign_id: prefixedId("cpg"), recipient_ids: z.array(prefixedId("rcp")).min(1).max(100) }),
 ]);
 
 export type JobMessage = z.infer<typeof JobMessage>;

@@ -33,6 +33,10 @@ export const liveEventTypes = [
   "contacts.merged",
   "audit.finished",
   "export.finished",
+  "segment.changed",
+  "template.changed",
+  "campaign.updated",
+  "campaign.progress",
 ] as const;
 export type LiveEventType = (typeof liveEventTypes)[number];
 export type LiveEvent = { type: LiveEventType; seq: number; id: string; data: Record<string, unknown> };
