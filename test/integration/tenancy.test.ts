@@ -9,7 +9,7 @@ import { addMember, call, createApiKey, field, signUp, uniqueEmail } from "../he
 type Operation = {
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; required?: boolean }[];
-  requestBody?: { content?: Record<string, { example?: unknown }> };
+  requestBody?: { content?: Record<string, { example?: unknown; schema?: unknown }> };
 };
 type OpenApi = { security: Record<string, string[]>[]; paths: Record<string, Record<string, Operation>> };
 
@@ -57,6 +57,23 @@ async function workspaceA() {
     token: owner.token,
     body: { title: "Alpha secret task", due_at: new Date(Date.now() + 3_600_000).toISOString(), assignee_id: member.userId, contact_id: field<string>(contact.json, "id") },
   });
+  // Data quality: an import, an export, an audit, a duplicate scan, a cluster and a merge of A's.
+  const imported = await call("POST", "/api/v1/imports", { token: owner.token, rawBody: csvUpload("Alpha Importas", "alpha-import@alpha-secret.lt") });
+  const exported = await call("POST", "/api/v1/exports", { token: owner.token, body: { entity: "contacts", format: "csv", filters: {} } });
+  const audit = await call("POST", "/api/v1/audits/run", { token: owner.token });
+  const scan = await call("POST", "/api/v1/duplicates/scan", { token: owner.token });
+  const twin = async (email: string) =>
+    field<string>((await call("POST", "/api/v1/contacts", { token: owner.token, body: { first_name: "Alpha", last_name: "Twin", emails: [email] } })).json, "id");
+  const [twinA, twinB, twinC, twinD] = [await twin("twin-a@alpha-secret.lt"), await twin("twin-b@alpha-secret.lt"), await twin("twin-c@alpha-secret.lt"), await twin("twin-d@alpha-secret.lt")];
+  const merged = await call("POST", "/api/v1/contacts/merge", { token: owner.token, body: { primary_id: twinA, duplicate_ids: [twinB] } });
+  const clusterId = `dup_tenancy${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  await env.DB.prepare(
+    "INSERT INTO duplicate_clusters (id, workspace_id, member_key, contact_ids, score, reasons, status, created_at, updated_at) VALUES (?, ?, ?, ?, 0.9, '[]', 'open', ?, ?)",
+  )
+    .bind(clusterId, owner.workspaceId, [twinC, twinD].sort().join(","), JSON.stringify([twinC, twinD]), Date.now(), Date.now())
+    .run();
+  for (const res of [imported, exported, audit, scan]) expect(res.status, res.text).toBe(202);
+  expect(merged.status, merged.text).toBe(200);
   // Email leaves only from scheduled work; a stored one stands in for a sent reminder.
   const emailId = `eml_tenancy${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
   await env.DB.prepare(
@@ -65,6 +82,12 @@ async function workspaceA() {
     .bind(emailId, owner.workspaceId, `tenancy:${emailId}`, owner.email, Date.now())
     .run();
   return {
+    importId: field<string>(imported.json, "id"),
+    exportId: field<string>(exported.json, "id"),
+    auditId: field<string>(audit.json, "id"),
+    scanId: field<string>(scan.json, "id"),
+    clusterId,
+    mergeId: field<string>(merged.json, "merge", "id"),
     activityId: field<string>(activity.json, "id"),
     taskId: field<string>(task.json, "id"),
     emailId,
@@ -102,10 +125,23 @@ function idFor(path: string, a: A): string {
     activities: a.activityId,
     tasks: a.taskId,
     outbox: a.emailId,
+    imports: a.importId,
+    exports: a.exportId,
+    audits: a.auditId,
+    scans: a.scanId,
+    duplicates: a.clusterId,
+    merges: a.mergeId,
   };
   const id = collection ? ids[collection] : undefined;
   if (!id) throw new Error(`tenancy walker: no fixture id for ${path}; add one for the new collection`);
   return id;
+}
+
+/** A one-row CSV upload (multipart), as the import routes take it. */
+function csvUpload(name: string, email: string): FormData {
+  const form = new FormData();
+  form.set("file", new File([`Name;Email\n${name};${email}\n`], "contacts.csv", { type: "text/csv" }));
+  return form;
 }
 
 function fill(path: string, op: Operation, a: A) {
@@ -113,7 +149,14 @@ function fill(path: string, op: Operation, a: A) {
   const query = (op.parameters ?? []).filter((p) => p.in === "query" && p.required);
   if (query.length > 0) url += `?${query.map((p) => `${p.name}=${encodeURIComponent(p.name === "confirm" ? a.name : "x")}`).join("&")}`;
   const body = op.requestBody?.content?.["application/json"]?.example;
-  return { url, body };
+  // Uploads are multipart: each call gets a fresh form (a body is read once).
+  const upload = op.requestBody?.content?.["multipart/form-data"] ? () => csvUpload("Bravo Upload", "bravo-upload@example.com") : undefined;
+  return { url, body, upload };
+}
+
+function requestOf(body: unknown, upload: (() => FormData) | undefined) {
+  if (upload) return { rawBody: upload() };
+  return body === undefined ? {} : { body };
 }
 
 describe("tenancy", () => {
@@ -123,21 +166,21 @@ describe("tenancy", () => {
     const a = await workspaceA();
     const b = await signUp({ workspace_name: "Bravo" });
     const bKey = await createApiKey(b, "admin");
-    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal", a.activityId, a.taskId, a.emailId, "Alpha secret call", "Alpha secret task", "Alpha secret reminder"];
+    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal", a.activityId, a.taskId, a.emailId, "Alpha secret call", "Alpha secret task", "Alpha secret reminder", a.importId, a.exportId, a.auditId, a.scanId, a.clusterId, a.mergeId, "Alpha Importas", "alpha-import", "Alpha Twin", "twin-a@", "twin-b@", "twin-c@"];
 
     for (const { method, path, op, isPublic } of operations) {
-      const { url, body } = fill(path, op, a);
-      if (op.requestBody) expect(body, `${method} ${path} needs a request body example`).toBeDefined();
+      const { url, body, upload } = fill(path, op, a);
+      if (op.requestBody && !upload) expect(body, `${method} ${path} needs a request body example`).toBeDefined();
       const label = `${method} ${url}`;
 
       if (!isPublic) {
-        const anonymous = await call(method, url, body === undefined ? {} : { body });
+        const anonymous = await call(method, url, requestOf(body, upload));
         expect(anonymous.status, label).toBe(401);
       }
       if (isPublic || !path.startsWith("/api/v1/")) continue;
 
       for (const credential of [b.token, bKey.key]) {
-        const res = await call(method, url, { token: credential, ...(body === undefined ? {} : { body }) });
+        const res = await call(method, url, { token: credential, ...requestOf(body, upload) });
         expect(res.status, `${label} → ${res.text}`).toBeLessThan(500);
         if (path.includes("{id}")) expect(res.status, `${label} → ${res.text}`).toBe(404);
         // The caller's own URL may be echoed back (problem `instance`); anything else of A may not.
@@ -160,5 +203,11 @@ describe("tenancy", () => {
     expect(field((await call("GET", `/api/v1/activities/${a.activityId}`, { token: a.owner.token })).json, "version")).toBe(1);
     expect(field((await call("GET", `/api/v1/tasks/${a.taskId}`, { token: a.owner.token })).json, "version")).toBe(1);
     expect(field((await call("GET", `/api/v1/outbox/${a.emailId}`, { token: a.owner.token })).json, "subject")).toBe("Alpha secret reminder");
+    expect(field((await call("GET", `/api/v1/imports/${a.importId}`, { token: a.owner.token })).json, "undone_at")).toBeNull();
+    expect(field((await call("GET", `/api/v1/merges/${a.mergeId}`, { token: a.owner.token })).json, "undone_at")).toBeNull();
+    expect(field((await call("GET", `/api/v1/duplicates/${a.clusterId}`, { token: a.owner.token })).json, "status")).toBe("open");
+    expect((await call("GET", `/api/v1/exports/${a.exportId}`, { token: a.owner.token })).status).toBe(200);
+    expect((await call("GET", `/api/v1/audits/${a.auditId}`, { token: a.owner.token })).status).toBe(200);
+    expect((await call("GET", `/api/v1/duplicates/scans/${a.scanId}`, { token: a.owner.token })).status).toBe(200);
   });
 });
