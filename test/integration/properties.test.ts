@@ -152,4 +152,58 @@ describe("generated input never produces a 5xx", () => {
       runs,
     );
   });
+
+  it("data-quality routes: imports, duplicates and merge, audits, exports", async () => {
+    const owner = await signUp();
+    const contactIds: string[] = [];
+    for (const email of ["ona@example.com", "ona.p@example.com"]) {
+      const res = await call("POST", "/api/v1/contacts", { token: owner.token, body: { first_name: "Ona", emails: [email] } });
+      contactIds.push(String((res.json as { id: string }).id));
+    }
+    const upload = async (bytes: Uint8Array, fields: Record<string, string>, path: string) => {
+      const form = new FormData();
+      form.set("file", new File([bytes], "x.csv", { type: "text/csv" }));
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      const res = await call("POST", path, { token: owner.token, rawBody: form });
+      expect(res.status, `${path} → ${res.text}`).toBeLessThan(500);
+      if (res.status >= 400) expect(res.headers.get("content-type")).toBe("application/problem+json");
+    };
+    const csvish = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.array(fc.array(fc.oneof(stringish, fc.constantFrom('"', '""', ";", ",", "\r\n", "\n")), { maxLength: 6 }), { maxLength: 6 }).map((rows) => new TextEncoder().encode(rows.map((cells) => cells.join(";")).join("\r\n"))),
+    );
+    const importFields = fc.dictionary(fc.constantFrom("mapping", "dry_run", "on_match", "encoding", "delimiter", "other"), stringish, { maxKeys: 4 });
+    await fc.assert(fc.asyncProperty(csvish, importFields, (bytes, fields) => upload(bytes, fields, "/api/v1/imports/preview")), runs);
+    await fc.assert(fc.asyncProperty(csvish, importFields, (bytes, fields) => upload(bytes, { ...fields, dry_run: "true" }, "/api/v1/imports")), { numRuns: 20 });
+    const someId = fc.oneof(fc.constantFrom(...contactIds), stringish);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(bodies(["primary_id", "duplicate_ids", "fields", "cluster_id"]), fc.record({ primary_id: someId, duplicate_ids: fc.array(someId, { maxLength: 3 }), fields: objectWith(["first_name", "email", "phone", "city"]) })), (body) =>
+        expectNo5xx("POST", "/api/v1/contacts/merge", body, owner.token),
+      ),
+      runs,
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom("email", "phone", "first_name", "last_name", "company_id", "city", "x"), stringish, { maxKeys: 4 }), (query) =>
+        expectNo5xx("GET", `/api/v1/duplicates/check?${new URLSearchParams(query).toString()}`, undefined, owner.token),
+      ),
+      runs,
+    );
+    await fc.assert(fc.asyncProperty(stringish, (id) => expectNo5xx("POST", `/api/v1/duplicates/${encodeURIComponent(id) || "x"}/dismiss`, undefined, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(bodies(["entity", "format", "filters"]), (body) => expectNo5xx("POST", "/api/v1/exports", body, owner.token)), runs);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("contacts", "companies", "deals"), fc.dictionary(fc.constantFrom("format", "q", "owner_id", "created_after", "status", "sort", "tag", "x"), stringish, { maxKeys: 4 }), (entity, query) =>
+        expectNo5xx("GET", `/api/v1/${entity}/export?${new URLSearchParams(query).toString()}`, undefined, owner.token),
+      ),
+      runs,
+    );
+    await fc.assert(fc.asyncProperty(bodies(["quality_inactive_days", "name"]), (body) => expectNo5xx("PATCH", "/api/v1/workspace", body, owner.token)), runs);
+    const audit = await call("POST", "/api/v1/audits/run", { token: owner.token });
+    const auditId = String((audit.json as { id: string }).id);
+    await fc.assert(
+      fc.asyncProperty(stringish, stringish, stringish, (kind, ownerId, cursor) =>
+        expectNo5xx("GET", `/api/v1/audits/${auditId}/findings?${new URLSearchParams({ kind, owner_id: ownerId, cursor }).toString()}`, undefined, owner.token),
+      ),
+      runs,
+    );
+  });
 });
