@@ -14,6 +14,7 @@ CREATE TABLE `campaign_recipients` (
 	`enqueued_at` integer,
 	`sent_at` integer,
 	`unsubscribed_at` integer,
+	`claimed_until` integer,
 	`year` integer DEFAULT 0 NOT NULL,
 	FOREIGN KEY (`campaign_id`) REFERENCES `campaigns`(`id`) ON UPDATE no action ON DELETE no action
 );
@@ -47,6 +48,7 @@ CREATE TABLE `campaigns` (
 	`unsubscribed_count` integer DEFAULT 0 NOT NULL,
 	`materialize_cursor` text,
 	`materialized_at` integer,
+	`link_origin` text,
 	`started_at` integer,
 	`finished_at` integer,
 	`created_by` text,

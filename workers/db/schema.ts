@@ -1092,6 +1092,9 @@ export const campaigns = sqliteTable(
     // Materialising recipients runs in pages: the last contact id done, null when complete.
     materializeCursor: text("materialize_cursor"),
     materializedAt: integer("materialized_at"),
+    // The app's origin when the campaign was scheduled: unsubscribe links in its emails point there
+    // (the queue consumer has no request to read it from).
+    linkOrigin: text("link_origin"),
     startedAt: integer("started_at"),
     finishedAt: integer("finished_at"),
     createdBy: text("created_by"),
@@ -1133,6 +1136,10 @@ export const campaignRecipients = sqliteTable(
     enqueuedAt: integer("enqueued_at"),
     sentAt: integer("sent_at"),
     unsubscribedAt: integer("unsubscribed_at"),
+    // A consumer's lease on a queued recipient while it renders and sends: two deliveries of one
+    // campaign.send message (running at once in one batch) cannot both send, and a consumer that
+    // died mid-send leaves a lease that expires, so a retry can take the recipient over.
+    claimedUntil: integer("claimed_until"),
     // Birthday campaigns: the year greeted, so a contact is greeted once a year; 0 for every
     // other campaign. Not null: SQLite's unique indexes treat NULLs as all different.
     year: integer("year").notNull().default(0),
