@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import type { Bindings } from "./env";
 import { consumeJobs } from "./jobs/consumer";
+import { deadLetterQueue, settleDeadLetters } from "./jobs/dead-letters";
 import { enqueueScheduled } from "./jobs/schedule";
 
 export { WorkspaceHub } from "./hub/workspace-hub";
@@ -9,6 +10,6 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consumeJobs(batch, env),
+  queue: (batch, env) => (batch.queue === deadLetterQueue ? settleDeadLetters(batch, env) : consumeJobs(batch, env)),
   scheduled: (controller, env) => enqueueScheduled(controller, env),
 } satisfies ExportedHandler<Bindings>;
