@@ -56,10 +56,10 @@ async function bytesOf(res: CallResult): Promise<Uint8Array> {
 }
 
 /** The file's text after its BOM (which must be there), parsed with the import's RFC 4180 reader. */
-function readCsv(bytes: Uint8Array) {
+function readCsv(bytes: Uint8Array, delimiter: "," | ";" = ",") {
   expect([...bytes.slice(0, 3)]).toEqual(bom);
   const text = new TextDecoder().decode(bytes.slice(3));
-  const parsed = parseChunk(text, { delimiter: ",", from: { offset: 0, row: 0, line: 1 }, maxRows: 100_000 });
+  const parsed = parseChunk(text, { delimiter, from: { offset: 0, row: 0, line: 1 }, maxRows: 100_000 });
   expect(parsed.issues).toEqual([]);
   const [header, ...rows] = parsed.rows.map((row) => row.fields);
   if (!header) throw new Error("no header row");
@@ -161,6 +161,26 @@ describe("direct export", () => {
     expect(ona?.Owner).toBe("Ona Owner");
     expect(ona?.["Owner email"]).toBe(a.owner.email);
     expect(records.find((r) => r["Last name"] === "Иванов")?.["Job title"]).toBe("Line one\nline two");
+  });
+
+  it("writes semicolons for Excel in Lithuanian, Latvian, Slovenian and Russian locales, directly and as a job", async () => {
+    const comma = readCsv(await bytesOf(await exportFile(a.owner, "/api/v1/contacts/export?lifecycle_stage=customer&sort=-created_at")));
+    const res = await exportFile(a.owner, "/api/v1/contacts/export?lifecycle_stage=customer&sort=-created_at&delimiter=semicolon");
+    expect(res.status, res.text).toBe(200);
+    const semicolon = readCsv(await bytesOf(res), ";");
+    expect(semicolon.text.split("\r\n")[0]).toContain("ID;First name;Last name;Emails;Phones");
+    // The same cells: a value holding a semicolon ("ona@…; ona.p@…") is quoted, nothing else moves.
+    expect(semicolon.records).toEqual(comma.records);
+    expect(semicolon.text).toContain('"ona@example.lt; ona.p@example.lt"');
+
+    const sent = captureSends();
+    const created = await call("POST", "/api/v1/exports", { token: a.owner.token, body: { entity: "contacts", format: "csv", delimiter: "semicolon", filters: { lifecycle_stage: "customer", sort: "-created_at" } } });
+    expect(created.status, created.text).toBe(202);
+    expect(created.json).toMatchObject({ delimiter: "semicolon" });
+    await drain(sent);
+    const download = await call("GET", `/api/v1/exports/${field<string>(created.json, "id")}/download`, { token: a.owner.token });
+    expect(new TextDecoder().decode(await bytesOf(download))).toBe(new TextDecoder().decode(await bytesOf(await exportFile(a.owner, "/api/v1/contacts/export?lifecycle_stage=customer&sort=-created_at&delimiter=semicolon"))));
+    expectProblem(await call("GET", "/api/v1/contacts/export?delimiter=tab", { token: a.owner.token }), 422);
   });
 
   it('neutralises =HYPERLINK("http://x") and a leading minus, and keeps E.164 phones verbatim', async () => {
@@ -391,7 +411,7 @@ describe("a list larger than a direct export allows", () => {
     const refused = await exportFile(big, "/api/v1/contacts/export?format=csv");
     const problem = expectProblem(refused, 422, "export_too_large");
     expect(problem.max_rows).toBe(10_000);
-    expect(problem.export_job).toEqual({ method: "POST", href: "/api/v1/exports", body: { entity: "contacts", format: "csv", filters: {} } });
+    expect(problem.export_job).toEqual({ method: "POST", href: "/api/v1/exports", body: { entity: "contacts", format: "csv", delimiter: "comma", filters: {} } });
 
     // Half of them fit: a direct export of 5,001 rows streams over several pages.
     const half = await exportFile(big, "/api/v1/contacts/export?format=csv&lifecycle_stage=lead");

@@ -965,6 +965,10 @@ export const exportEntities = ["contacts", "companies", "deals"] as const;
 export type ExportEntity = (typeof exportEntities)[number];
 export const exportFormats = ["csv", "json"] as const;
 export type ExportFormat = (typeof exportFormats)[number];
+// RFC 4180 says comma; Excel in Lithuanian, Latvian, Slovenian and Russian locales splits CSV on
+// the semicolon (their list separator), so a file for them is offered with semicolons.
+export const csvDelimiterNames = ["comma", "semicolon"] as const;
+export type CsvDelimiterName = (typeof csvDelimiterNames)[number];
 
 export const exports = sqliteTable(
   "exports",
@@ -974,6 +978,7 @@ export const exports = sqliteTable(
     createdBy: text("created_by"),
     entity: text("entity", { enum: exportEntities }).notNull(),
     format: text("format", { enum: exportFormats }).notNull(),
+    delimiter: text("delimiter", { enum: csvDelimiterNames }).notNull().default("comma"),
     // JSON of the list filters the export was asked with.
     filters: text("filters").notNull(),
     status: text("status", { enum: jobStatuses }).notNull(),

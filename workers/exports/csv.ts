@@ -15,6 +15,9 @@
 // exempt by the same argument: a decimal number and nothing else.
 
 export const csvBom = "\uFEFF";
+/** The field separator by name: comma (RFC 4180) or semicolon (Excel in LT/LV/SI/RU locales). */
+export const csvDelimiters = { comma: ",", semicolon: ";" } as const;
+export type CsvDelimiter = (typeof csvDelimiters)[keyof typeof csvDelimiters];
 export const csvRecordEnd = "\r\n";
 
 /** How a column's cells are treated: plain text, E.164 phone numbers or decimal amounts (see the exemptions above). */
@@ -38,7 +41,7 @@ export function neutralise(value: string, kind: CsvColumnKind = "text"): string 
 }
 
 /** One RFC 4180 field: quoted when it contains the delimiter, a quote, CR or LF; quotes doubled. */
-export function quoteField(value: string, delimiter = ","): string {
+export function quoteField(value: string, delimiter: CsvDelimiter = ","): string {
   if (value.includes(delimiter) || value.includes('"') || value.includes("\r") || value.includes("\n")) {
     return `"${value.replaceAll('"', '""')}"`;
   }
@@ -48,25 +51,31 @@ export function quoteField(value: string, delimiter = ","): string {
 export type CsvValue = string | number | boolean | null | undefined;
 
 /** A value written by us as a number (row counts, amounts) is never a formula; text always goes through neutralise. */
-export function csvField(value: CsvValue, kind: CsvColumnKind = "text"): string {
+export function csvField(value: CsvValue, kind: CsvColumnKind = "text", delimiter: CsvDelimiter = ","): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? quoteField(String(value)) : "";
+  if (typeof value === "number") return Number.isFinite(value) ? quoteField(String(value), delimiter) : "";
   if (typeof value === "boolean") return value ? "true" : "false";
-  return quoteField(neutralise(value, kind));
+  return quoteField(neutralise(value, kind), delimiter);
 }
 
 /** One record, CRLF-terminated. */
-export function csvRecord(fields: readonly string[]): string {
-  return fields.join(",") + csvRecordEnd;
+export function csvRecord(fields: readonly string[], delimiter: CsvDelimiter = ","): string {
+  return fields.join(delimiter) + csvRecordEnd;
 }
 
 export type CsvColumn<T> = { key: string; header: string; kind?: CsvColumnKind; value: (row: T) => CsvValue };
 
 /** The header record (the human-readable headers; they are ours, but neutralised all the same). */
-export function csvHeader<T>(columns: readonly CsvColumn<T>[]): string {
-  return csvRecord(columns.map((column) => csvField(column.header)));
+export function csvHeader<T>(columns: readonly CsvColumn<T>[], delimiter: CsvDelimiter = ","): string {
+  return csvRecord(
+    columns.map((column) => csvField(column.header, "text", delimiter)),
+    delimiter,
+  );
 }
 
-export function csvRow<T>(columns: readonly CsvColumn<T>[], row: T): string {
-  return csvRecord(columns.map((column) => csvField(column.value(row), column.kind ?? "text")));
+export function csvRow<T>(columns: readonly CsvColumn<T>[], row: T, delimiter: CsvDelimiter = ","): string {
+  return csvRecord(
+    columns.map((column) => csvField(column.value(row), column.kind ?? "text", delimiter)),
+    delimiter,
+  );
 }

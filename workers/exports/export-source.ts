@@ -7,7 +7,7 @@ import { countDealsUpTo, listDeals } from "../deals/deal.service";
 import { problems, type FieldError } from "../http/problem";
 import { fieldErrorsFrom } from "../http/validation";
 import { companyColumns, contactColumns, dealColumns, emptyLookups, type ExportLookups, type Person, type StageRef } from "./columns";
-import { csvBom, csvHeader, csvRow, type CsvColumn } from "./csv";
+import { csvBom, csvHeader, csvRow, type CsvColumn, type CsvDelimiter } from "./csv";
 import { exportFilterSchemas, type CompanyExportFilterInput, type ContactExportFilterInput, type DealExportFilterInput } from "./export.schema";
 
 // Where an export's rows come from: the list services themselves (their filters, their order,
@@ -101,22 +101,23 @@ function framed<T>(
   columns: readonly CsvColumn<T>[],
   count: (cap: number) => Promise<number>,
   list: (cursor: string | undefined, limit: number) => Promise<{ data: T[]; next_cursor: string | null }>,
+  delimiter: CsvDelimiter,
 ): ExportSource {
-  const render = format === "csv" ? (row: T) => csvRow(columns, row) : (row: T) => JSON.stringify(row);
+  const render = format === "csv" ? (row: T) => csvRow(columns, row, delimiter) : (row: T) => JSON.stringify(row);
   return {
     count,
     async page(cursor, limit) {
       const page = await list(cursor ?? undefined, limit);
       return { records: page.data.map(render), next_cursor: page.next_cursor };
     },
-    opening: format === "csv" ? csvBom + csvHeader(columns) : "[\n",
+    opening: format === "csv" ? csvBom + csvHeader(columns, delimiter) : "[\n",
     separator: format === "csv" ? "" : ",\n",
     closing: format === "csv" ? "" : "\n]\n",
   };
 }
 
 /** The rows of one export, read through the entity's list service. */
-export function exportSource(db: Database, workspaceId: string, parsed: ParsedFilters, format: ExportFormat, lookups: ExportLookups, now: number): ExportSource {
+export function exportSource(db: Database, workspaceId: string, parsed: ParsedFilters, format: ExportFormat, lookups: ExportLookups, now: number, delimiter: CsvDelimiter = ","): ExportSource {
   switch (parsed.entity) {
     case "contacts": {
       const filters = parsed.filters;
@@ -125,6 +126,7 @@ export function exportSource(db: Database, workspaceId: string, parsed: ParsedFi
         contactColumns(lookups),
         (cap) => countContactsUpTo(db, workspaceId, filters, now, cap),
         (cursor, limit) => listContacts(db, workspaceId, { ...filters, limit, cursor }, now),
+        delimiter,
       );
     }
     case "companies": {
@@ -134,6 +136,7 @@ export function exportSource(db: Database, workspaceId: string, parsed: ParsedFi
         companyColumns(lookups),
         (cap) => countCompaniesUpTo(db, workspaceId, filters, now, cap),
         (cursor, limit) => listCompanies(db, workspaceId, { ...filters, limit, cursor }, now),
+        delimiter,
       );
     }
     case "deals": {
@@ -143,6 +146,7 @@ export function exportSource(db: Database, workspaceId: string, parsed: ParsedFi
         dealColumns(lookups),
         (cap) => countDealsUpTo(db, workspaceId, filters, cap),
         (cursor, limit) => listDeals(db, workspaceId, { ...filters, limit, cursor }),
+        delimiter,
       );
     }
   }

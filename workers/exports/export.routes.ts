@@ -54,8 +54,8 @@ export const exportRoutes = createRouter()
       responses: { 200: fileContent(ContactSchema), ...problemResponses(401, 422) },
     }),
     async (c) => {
-      const { format, ...filters } = c.req.valid("query");
-      const result = await startDirectExport(serviceContext(c), { entity: "contacts", filters }, rawFilters(c, "contacts"), format);
+      const { format, delimiter, ...filters } = c.req.valid("query");
+      const result = await startDirectExport(serviceContext(c), { entity: "contacts", filters }, rawFilters(c, "contacts"), format, delimiter);
       return new Response(result.stream, { status: 200, headers: result.headers });
     },
   )
@@ -71,8 +71,8 @@ export const exportRoutes = createRouter()
       responses: { 200: fileContent(CompanySchema), ...problemResponses(401, 422) },
     }),
     async (c) => {
-      const { format, ...filters } = c.req.valid("query");
-      const result = await startDirectExport(serviceContext(c), { entity: "companies", filters }, rawFilters(c, "companies"), format);
+      const { format, delimiter, ...filters } = c.req.valid("query");
+      const result = await startDirectExport(serviceContext(c), { entity: "companies", filters }, rawFilters(c, "companies"), format, delimiter);
       return new Response(result.stream, { status: 200, headers: result.headers });
     },
   )
@@ -88,8 +88,8 @@ export const exportRoutes = createRouter()
       responses: { 200: fileContent(DealSchema), ...problemResponses(401, 422) },
     }),
     async (c) => {
-      const { format, ...filters } = c.req.valid("query");
-      const result = await startDirectExport(serviceContext(c), { entity: "deals", filters }, rawFilters(c, "deals"), format);
+      const { format, delimiter, ...filters } = c.req.valid("query");
+      const result = await startDirectExport(serviceContext(c), { entity: "deals", filters }, rawFilters(c, "deals"), format, delimiter);
       return new Response(result.stream, { status: 200, headers: result.headers });
     },
   )

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CompanyListQuery } from "../companies/company.schema";
 import { ContactListQuery } from "../contacts/contact.schema";
-import { exportEntities, exportFormats, jobStatuses, type ExportEntity } from "../db/schema";
+import { csvDelimiterNames, exportEntities, exportFormats, jobStatuses, type ExportEntity } from "../db/schema";
 import { DealListQuery } from "../deals/deal.schema";
 import { TimestampField } from "../http/fields";
 import { pageOf, PageQuery } from "../http/pagination";
@@ -25,9 +25,14 @@ export type DealExportFilterInput = z.infer<typeof DealExportFilters>;
 
 const FormatField = z.enum(exportFormats).default("csv").openapi({ param: { name: "format", in: "query" }, description: "csv (RFC 4180, UTF-8 with BOM) or json (an array of the API's records)." });
 
-export const ContactExportQuery = ContactExportFilters.extend({ format: FormatField });
-export const CompanyExportQuery = CompanyExportFilters.extend({ format: FormatField });
-export const DealExportQuery = DealExportFilters.extend({ format: FormatField });
+const DelimiterField = z
+  .enum(csvDelimiterNames)
+  .default("comma")
+  .openapi({ param: { name: "delimiter", in: "query" }, description: "CSV only: comma (RFC 4180) or semicolon, which Excel expects in Lithuanian, Latvian, Slovenian and Russian locales." });
+
+export const ContactExportQuery = ContactExportFilters.extend({ format: FormatField, delimiter: DelimiterField });
+export const CompanyExportQuery = CompanyExportFilters.extend({ format: FormatField, delimiter: DelimiterField });
+export const DealExportQuery = DealExportFilters.extend({ format: FormatField, delimiter: DelimiterField });
 
 /** The list's query parameters as strings, exactly as the list endpoint takes them ("true", "-created_at", ISO times). */
 export const ExportFiltersField = z
@@ -39,6 +44,7 @@ export const ExportCreate = z
   .object({
     entity: z.enum(exportEntities),
     format: z.enum(exportFormats).default("csv"),
+    delimiter: z.enum(csvDelimiterNames).default("comma").openapi({ description: "CSV only: comma or semicolon (Excel in LT/LV/SI/RU locales)." }),
     filters: ExportFiltersField.default({}),
   })
   .strict()
@@ -49,6 +55,7 @@ export const ExportSchema = z
     id: z.string(),
     entity: z.enum(exportEntities),
     format: z.enum(exportFormats),
+    delimiter: z.enum(csvDelimiterNames),
     filters: z.record(z.string(), z.string()),
     status: z.enum(jobStatuses),
     row_count: z.number().int(),

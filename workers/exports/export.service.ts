@@ -3,7 +3,7 @@ import { auditInsert } from "../audit/audit.service";
 import { hasRole, type Principal } from "../auth/principal";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
-import { exportChunks, exports as exportJobs, type ExportEntity } from "../db/schema";
+import { exportChunks, exports as exportJobs, type CsvDelimiterName, type ExportEntity } from "../db/schema";
 import { isoTime } from "../http/fields";
 import { idCursor, toPage } from "../http/pagination";
 import { ProblemError, problems } from "../http/problem";
@@ -12,6 +12,7 @@ import { sendJobs } from "../jobs/enqueue";
 import type { ServiceContext } from "../lib/service-context";
 import { exportSource, loadLookups, pageSizes, parseFilters, type ExportFormat, type ExportSource, type ParsedFilters } from "./export-source";
 import { emptyLookups } from "./columns";
+import { csvDelimiters } from "./csv";
 import type { Export, ExportCreateInput } from "./export.schema";
 
 // Exports: a direct download streamed from the list services (up to directExportMaxRows), or a
@@ -48,6 +49,7 @@ export function toExport(row: ExportRow, now: number): Export {
     id: row.id,
     entity: row.entity,
     format: row.format,
+    delimiter: row.delimiter,
     filters: storedFilters(row),
     status: row.status,
     row_count: row.rowCount,
@@ -75,13 +77,13 @@ export function exportHeaders(entity: ExportEntity, format: ExportFormat, at: nu
   });
 }
 
-export function tooLarge(entity: ExportEntity, format: ExportFormat, filters: Record<string, string>, max: number): ProblemError {
+export function tooLarge(entity: ExportEntity, format: ExportFormat, filters: Record<string, string>, max: number, delimiter: CsvDelimiterName = "comma"): ProblemError {
   return new ProblemError({
     status: 422,
     code: "export_too_large",
     title: "Export too large",
     detail: `More than ${max.toLocaleString("en")} ${entity} match; start an export job with POST /api/v1/exports and download the file when it is ready.`,
-    extensions: { max_rows: max, export_job: { method: "POST", href: "/api/v1/exports", body: { entity, format, filters } } },
+    extensions: { max_rows: max, export_job: { method: "POST", href: "/api/v1/exports", body: { entity, format, delimiter, filters } } },
   });
 }
 
@@ -158,13 +160,14 @@ export async function startDirectExport(
   parsed: ParsedFilters,
   rawFilters: Record<string, string>,
   format: ExportFormat,
+  delimiter: CsvDelimiterName = "comma",
   max = directExportMaxRows,
 ): Promise<DirectExport> {
   const workspaceId = ctx.actor.workspaceId;
   const lookups = await loadLookups(ctx.db, workspaceId, parsed.entity);
-  const source = exportSource(ctx.db, workspaceId, parsed, format, lookups, ctx.now);
+  const source = exportSource(ctx.db, workspaceId, parsed, format, lookups, ctx.now, csvDelimiters[delimiter]);
   const rowCount = await source.count(max);
-  if (rowCount > max) throw tooLarge(parsed.entity, format, rawFilters, max);
+  if (rowCount > max) throw tooLarge(parsed.entity, format, rawFilters, max, delimiter);
   await auditInsert(ctx, {
     action: "export.downloaded",
     entityType: "export",
@@ -213,7 +216,7 @@ export async function createExport(ctx: ServiceContext, env: Env, input: ExportC
   const workspaceId = ctx.actor.workspaceId;
   // Refused up front rather than failing half-way: the count reads at most max + 1 index entries.
   const source = exportSource(ctx.db, workspaceId, parsed, input.format, emptyLookups, ctx.now);
-  if ((await source.count(jobExportMaxRows)) > jobExportMaxRows) throw tooLarge(input.entity, input.format, input.filters, jobExportMaxRows);
+  if ((await source.count(jobExportMaxRows)) > jobExportMaxRows) throw tooLarge(input.entity, input.format, input.filters, jobExportMaxRows, input.delimiter);
 
   const row: ExportRow = {
     id: newId("export", ctx.now),
@@ -221,6 +224,7 @@ export async function createExport(ctx: ServiceContext, env: Env, input: ExportC
     createdBy: ctx.actor.id,
     entity: input.entity,
     format: input.format,
+    delimiter: input.delimiter,
     filters: JSON.stringify(input.filters),
     status: "queued",
     rowCount: 0,
@@ -337,7 +341,7 @@ export async function runExport(env: Env, db: Database, exportId: string, now: n
     return;
   }
   const lookups = await loadLookups(db, row.workspaceId, row.entity);
-  const source = exportSource(db, row.workspaceId, parsed, row.format, lookups, now);
+  const source = exportSource(db, row.workspaceId, parsed, row.format, lookups, now, csvDelimiters[row.delimiter]);
   const pageSize = options.pageSize ?? pageSizes[row.entity];
 
   for (let pages = 0; ; pages += 1) {

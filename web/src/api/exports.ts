@@ -5,6 +5,7 @@
 import type { Export } from "../../../workers/exports/export.schema";
 import { type Decoder, nullable, number, object, oneOf, record, string } from "../lib/decode";
 import {
+  csvDelimiterNames,
   directExportUrl,
   exportEntities,
   exportFormats,
@@ -14,6 +15,7 @@ import {
   jobFromProblem,
   type ExportEntity,
   type ExportFormat,
+  type CsvDelimiterName,
   type ExportJobBody,
 } from "../lib/exports";
 import { toApiError } from "../lib/problem";
@@ -32,6 +34,7 @@ export const decodeExport: Decoder<Export> = object({
   id: string,
   entity: oneOf(exportEntities),
   format: oneOf(exportFormats),
+  delimiter: oneOf(csvDelimiterNames),
   filters: stringRecord,
   status: oneOf(exportStatuses),
   row_count: number,
@@ -59,8 +62,8 @@ export const exportsApi = {
   downloadUrl: (exportId: string) => `/api/v1/exports/${id(exportId)}/download`,
 
   /** The list as a file, or the job to start when the server says it is too large for a direct download. */
-  async direct(entity: ExportEntity, format: ExportFormat, query: Readonly<Record<string, string | number | undefined>>): Promise<DirectResult> {
-    const url = directExportUrl(entity, format, query);
+  async direct(entity: ExportEntity, format: ExportFormat, query: Readonly<Record<string, string | number | undefined>>, delimiter: CsvDelimiterName = "comma"): Promise<DirectResult> {
+    const url = directExportUrl(entity, format, query, delimiter);
     let response = await fetchFile(url);
     if (response.status === 401) {
       // The access cookie expired: one authenticated call through the client refreshes the
@@ -79,7 +82,7 @@ export const exportsApi = {
       if (error.code === "export_too_large") {
         const filters: Record<string, string> = {};
         for (const [key, value] of new URL(url, location.origin).searchParams) if (key !== "format") filters[key] = value;
-        return { kind: "too_large", job: jobFromProblem(error.extensions, { entity, format, filters }) };
+        return { kind: "too_large", job: jobFromProblem(error.extensions, { entity, format, delimiter, filters }) };
       }
       throw error;
     }

@@ -1,7 +1,7 @@
 import { exportsApi, type Export } from "../api/exports";
 import { isLiveSignal, liveEvent } from "../api/live";
 import { bindAttribute, bindText, language, t } from "../i18n";
-import { exportFilters, isFinished, menuIndexAfter, type ExportEntity, type ExportFormat, type ExportJobBody } from "../lib/exports";
+import { exportFilters, isFinished, menuIndexAfter, type CsvDelimiterName, type ExportEntity, type ExportFormat, type ExportJobBody } from "../lib/exports";
 import { formatBytes } from "../lib/imports";
 import { h, ht, uid } from "../ui/dom";
 import { announce, announceText } from "../ui/status";
@@ -52,11 +52,16 @@ export class RapportExportMenu extends HTMLElement {
     this.button.replaceChildren(bindText(h("span"), "exports.button"), h("span", { "aria-hidden": "true", class: "export-caret" }, " ▾"));
     bindAttribute(this.menu, "aria-label", "exports.menuLabel");
     bindAttribute(this.panel, "aria-label", "exports.statusLabel");
-    this.items = (["csv", "json"] as const).map((format) => {
-      const item = ht("button", format === "csv" ? "exports.csv" : "exports.json", { type: "button", role: "menuitem", tabindex: "-1", class: "export-item", "data-format": format, "data-testid": `export-${format}` });
+    const choices = [
+      { format: "csv", delimiter: "comma", label: "exports.csv", testId: "export-csv" },
+      { format: "csv", delimiter: "semicolon", label: "exports.csvSemicolon", testId: "export-csv-semicolon" },
+      { format: "json", delimiter: "comma", label: "exports.json", testId: "export-json" },
+    ] as const;
+    this.items = choices.map((choice) => {
+      const item = ht("button", choice.label, { type: "button", role: "menuitem", tabindex: "-1", class: "export-item", "data-format": choice.format, "data-testid": choice.testId });
       item.addEventListener("click", () => {
         this.close(true);
-        void this.start(format);
+        void this.start(choice.format, choice.delimiter);
       });
       return item;
     });
@@ -114,7 +119,7 @@ export class RapportExportMenu extends HTMLElement {
     if (focusButton) this.button.focus();
   }
 
-  private async start(format: ExportFormat): Promise<void> {
+  private async start(format: ExportFormat, delimiter: CsvDelimiterName): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     this.button.disabled = true;
@@ -122,7 +127,7 @@ export class RapportExportMenu extends HTMLElement {
     this.show([ht("p", "exports.preparing", { class: "export-text" })]);
     try {
       const query = this.query();
-      const result = await exportsApi.direct(this.entity, format, query);
+      const result = await exportsApi.direct(this.entity, format, query, delimiter);
       if (result.kind === "file") {
         saveBlob(result.blob, result.fileName);
         this.hide();
@@ -131,7 +136,7 @@ export class RapportExportMenu extends HTMLElement {
         await this.startJob(result.job);
       }
     } catch (error) {
-      this.showError(error instanceof Error ? error.message : t("error.generic"), () => void this.start(format));
+      this.showError(error instanceof Error ? error.message : t("error.generic"), () => void this.start(format, delimiter));
     } finally {
       this.busy = false;
       this.button.disabled = false;
@@ -184,7 +189,7 @@ export class RapportExportMenu extends HTMLElement {
       return;
     }
     if (job.status === "failed") {
-      this.showError(t("exports.failed", { error: job.error ?? t("error.generic") }), () => void this.startJob({ entity: job.entity, format: job.format, filters: job.filters }));
+      this.showError(t("exports.failed", { error: job.error ?? t("error.generic") }), () => void this.startJob({ entity: job.entity, format: job.format, delimiter: job.delimiter, filters: job.filters }));
       return;
     }
     const fileName = `${job.entity}-${job.created_at.slice(0, 10)}.${job.format}`;

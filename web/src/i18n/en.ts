@@ -1133,7 +1133,8 @@ export const en = {
   // Export of lists (issue 8).
   "exports.button": "Export",
   "exports.menuLabel": "Export as",
-  "exports.csv": "CSV for Excel or Google Sheets",
+  "exports.csv": "CSV with commas (Google Sheets, Excel in English)",
+  "exports.csvSemicolon": "CSV with semicolons (Excel in Lithuanian, Latvian, Slovenian or Russian)",
   "exports.json": "JSON for developers",
   "exports.partial": "The tag and “No owner” filters do not apply to the export: the file holds every deal of this pipeline (for the chosen owner).",
   "exports.preparing": "Preparing the file…",

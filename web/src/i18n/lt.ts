@@ -1129,7 +1129,8 @@ export const lt: Messages = {
   // Export of lists (issue 8).
   "exports.button": "Eksportuoti",
   "exports.menuLabel": "Eksportuoti kaip",
-  "exports.csv": "CSV – Excel ar Google Sheets",
+  "exports.csv": "CSV su kableliais (Google Sheets, Excel anglų k.)",
+  "exports.csvSemicolon": "CSV su kabliataškiais (Excel lietuvių k.)",
   "exports.json": "JSON – programuotojams",
   "exports.partial": "Žymos ir „Be atsakingo“ filtrai eksportui netaikomi: faile bus visi šio piltuvo sandoriai (pasirinkto atsakingo asmens).",
   "exports.preparing": "Ruošiamas failas…",

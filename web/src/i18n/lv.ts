@@ -1129,7 +1129,8 @@ export const lv: Messages = {
   // Export of lists (issue 8).
   "exports.button": "Eksportēt",
   "exports.menuLabel": "Eksportēt kā",
-  "exports.csv": "CSV – Excel vai Google Sheets",
+  "exports.csv": "CSV ar komatiem (Google Sheets, Excel angļu valodā)",
+  "exports.csvSemicolon": "CSV ar semikoliem (Excel latviešu valodā)",
   "exports.json": "JSON – izstrādātājiem",
   "exports.partial": "Birkas un “Bez atbildīgā” filtri eksportam netiek piemēroti: failā būs visi šīs piltuves darījumi (izvēlētajam atbildīgajam).",
   "exports.preparing": "Gatavo failu…",

@@ -1129,7 +1129,8 @@ export const ru: Messages = {
   // Export of lists (issue 8).
   "exports.button": "Экспорт",
   "exports.menuLabel": "Экспортировать как",
-  "exports.csv": "CSV для Excel или Google Таблиц",
+  "exports.csv": "CSV с запятыми (Google Таблицы, Excel на английском)",
+  "exports.csvSemicolon": "CSV с точкой с запятой (Excel на русском)",
   "exports.json": "JSON для разработчиков",
   "exports.partial": "Фильтры по тегу и «Без ответственного» к экспорту не применяются: в файле будут все сделки этой воронки (выбранного ответственного).",
   "exports.preparing": "Готовим файл…",

@@ -1129,7 +1129,8 @@ export const sl: Messages = {
   // Export of lists (issue 8).
   "exports.button": "Izvozi",
   "exports.menuLabel": "Izvozi kot",
-  "exports.csv": "CSV za Excel ali Google Sheets",
+  "exports.csv": "CSV z vejicami (Google Sheets, Excel v angleščini)",
+  "exports.csvSemicolon": "CSV s podpičji (Excel v slovenščini)",
   "exports.json": "JSON za razvijalce",
   "exports.partial": "Filtra oznake in »Brez lastnika« za izvoz ne veljata: datoteka vsebuje vse posle tega lijaka (za izbranega lastnika).",
   "exports.preparing": "Pripravljam datoteko …",

@@ -9,6 +9,10 @@ describe("export requests from a list's filters", () => {
   it("builds the direct export URL with the format first and the filters encoded", () => {
     expect(directExportUrl("contacts", "csv", { lifecycle_stage: "customer", q: "Šar ū", cursor: "x" })).toBe("/api/v1/contacts/export?format=csv&lifecycle_stage=customer&q=%C5%A0ar+%C5%AB");
     expect(directExportUrl("companies", "json", {})).toBe("/api/v1/companies/export?format=json");
+    expect(directExportUrl("contacts", "csv", { tag: "vip" }, "semicolon")).toBe("/api/v1/contacts/export?format=csv&delimiter=semicolon&tag=vip");
+    // JSON has no delimiter: the choice is not sent.
+    expect(directExportUrl("contacts", "json", {}, "semicolon")).toBe("/api/v1/contacts/export?format=json");
+    expect(jobFromProblem({ export_job: { body: { entity: "contacts", format: "csv", delimiter: "semicolon", filters: {} } } }, { entity: "contacts", format: "csv", filters: {} })).toEqual({ entity: "contacts", format: "csv", delimiter: "semicolon", filters: {} });
   });
 
   it("turns board filters into the deal list's filters and says when the file will hold more than the board shows", () => {

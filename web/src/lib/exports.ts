@@ -8,6 +8,9 @@ export type { ExportEntity };
 export const exportEntities = ["contacts", "companies", "deals"] as const satisfies readonly ExportEntity[];
 export const exportFormats = ["csv", "json"] as const;
 export type ExportFormat = (typeof exportFormats)[number];
+/** CSV only: comma (RFC 4180, Google Sheets, Excel in English) or semicolon (Excel in LT/LV/SI/RU locales). */
+export const csvDelimiterNames = ["comma", "semicolon"] as const;
+export type CsvDelimiterName = (typeof csvDelimiterNames)[number];
 export const exportStatuses = ["queued", "running", "done", "failed"] as const;
 export type ExportStatus = (typeof exportStatuses)[number];
 
@@ -26,8 +29,9 @@ export function exportFilters(query: Readonly<Record<string, string | number | u
 }
 
 /** GET /api/v1/{entity}/export?format=…&<filters>: the direct download of what the list shows. */
-export function directExportUrl(entity: ExportEntity, format: ExportFormat, query: Readonly<Record<string, string | number | undefined>>): string {
+export function directExportUrl(entity: ExportEntity, format: ExportFormat, query: Readonly<Record<string, string | number | undefined>>, delimiter: CsvDelimiterName = "comma"): string {
   const params = new URLSearchParams({ format });
+  if (format === "csv" && delimiter !== "comma") params.set("delimiter", delimiter);
   for (const [key, value] of Object.entries(exportFilters(query))) params.set(key, value);
   return `/api/v1/${entity}/export?${params.toString()}`;
 }
@@ -59,7 +63,7 @@ export function fallbackFileName(entity: ExportEntity, format: ExportFormat, now
   return `${entity}-${now.toISOString().slice(0, 10)}.${format}`;
 }
 
-export type ExportJobBody = { entity: ExportEntity; format: ExportFormat; filters: Record<string, string> };
+export type ExportJobBody = { entity: ExportEntity; format: ExportFormat; delimiter?: CsvDelimiterName; filters: Record<string, string> };
 
 function isEntity(value: unknown): value is ExportEntity {
   return exportEntities.some((entity) => entity === value);
@@ -79,7 +83,8 @@ export function jobFromProblem(extensions: Record<string, unknown>, fallback: Ex
   if (!isRecord(body) || !isEntity(body.entity) || !isFormat(body.format) || !isRecord(body.filters)) return fallback;
   const filters: Record<string, string> = {};
   for (const [key, value] of Object.entries(body.filters)) if (typeof value === "string") filters[key] = value;
-  return { entity: body.entity, format: body.format, filters };
+  const delimiter = csvDelimiterNames.find((name) => name === body.delimiter);
+  return { entity: body.entity, format: body.format, ...(delimiter ? { delimiter } : {}), filters };
 }
 
 export function isFinished(status: ExportStatus): boolean {

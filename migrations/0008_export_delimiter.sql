@@ -1,0 +1,1 @@
+ALTER TABLE `exports` ADD `delimiter` text DEFAULT 'comma' NOT NULL;
