@@ -35,6 +35,7 @@ import { validationProblem } from "./http/validation";
 import { teamRoutes } from "./team/team.routes";
 import { timelineRoutes } from "./timeline/timeline.routes";
 import { workspaceRoutes } from "./workspaces/workspace.routes";
+import { segmentRoutes } from "./segments/segment.routes";
 
 export const maxBodyBytes = 1024 * 1024;
 
@@ -97,6 +98,7 @@ export function createApp() {
     .route("/", notificationRoutes)
     .route("/", outboxRoutes)
     .route("/", qualityRoutes)
+    .route("/", segmentRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);

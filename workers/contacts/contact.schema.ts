@@ -143,6 +143,7 @@ export const ContactListQuery = PageQuery.extend({
   created_before: TimestampField.optional().openapi(query("created_before")),
   updated_after: TimestampField.optional().openapi(query("updated_after")),
   updated_before: TimestampField.optional().openapi(query("updated_before")),
+  segment_id: z.string().startsWith("seg_").max(64).optional().openapi({ ...query("segment_id"), description: "Only the contacts a saved segment matches now (a saved view)." }),
   sort: z.enum(contactSorts).default("name").openapi({ ...query("sort"), description: "A leading - sorts descending." }),
   deleted: booleanQuery.optional().openapi({ ...query("deleted"), description: "true lists the contacts deleted in the last 30 days." }),
 });

@@ -12,6 +12,7 @@ import { decodeCursor, toPage } from "../http/pagination";
 import { problems, type FieldError } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
 import { getWorkspaceRow } from "../workspaces/workspace.service";
+import { savedSegmentCondition } from "../segments/segment.service";
 import { contactSnapshot, emailsOf, phonesOf, tagsOf, toContact, type ContactRow, type StoredPhone } from "./contact.mapper";
 import type { ConsentRecord, Contact, ContactCreateInput, ContactListInput, ContactPatchInput, ContactSort } from "./contact.schema";
 import { contactNameSort, isPhoneLike, normalizePhone, normalizeTags, searchDocument, searchQuery } from "./normalize";
@@ -102,6 +103,7 @@ async function searchMatchFor(db: Database, workspaceId: string, q: string): Pro
  */
 export async function countContactsUpTo(db: Database, workspaceId: string, query: ContactFilterInput, now: number, cap: number): Promise<number> {
   const where = filtersOf(workspaceId, query, now);
+  if (query.segment_id) where.push(await savedSegmentCondition(db, workspaceId, query.segment_id, now));
   const one = sql<number>`1`.as("one");
   let matching;
   if (query.q) {
@@ -122,6 +124,8 @@ export async function countContactsUpTo(db: Database, workspaceId: string, query
 
 export async function listContacts(db: Database, workspaceId: string, query: ContactListInput, now: number) {
   const where = filtersOf(workspaceId, query, now);
+  // A saved segment is one more condition, so it combines with every other filter and sort.
+  if (query.segment_id) where.push(await savedSegmentCondition(db, workspaceId, query.segment_id, now));
   const cursor = decodeCursor(query.cursor);
   const base = db
     .select({ contact: contacts, company: companyOfContact })
