@@ -8,6 +8,9 @@ import { h, ht } from "../ui/dom";
 import { announce, clearStatus } from "../ui/status";
 import "./rapport-api-keys";
 import "./rapport-audit-log";
+import "./rapport-campaign";
+import "./rapport-campaign-wizard";
+import "./rapport-campaigns";
 import "./rapport-companies";
 import "./rapport-company";
 import "./rapport-company-new";
@@ -25,10 +28,12 @@ import { showLeadToast } from "./rapport-lead-toast";
 import "./rapport-not-found";
 import "./rapport-pipeline";
 import "./rapport-quality";
+import "./rapport-segment-editor";
 import "./rapport-settings";
 import "./rapport-signin";
 import "./rapport-signup";
 import "./rapport-team-settings";
+import "./rapport-template-editor";
 import "./rapport-workspace-settings";
 import { RapportBell } from "./rapport-bell";
 import { linksOfCurrentPage, RapportTaskDialog, type TaskLinks } from "./rapport-task-dialog";
@@ -69,6 +74,15 @@ const titles: Record<Route["name"], MessageKey> = {
   "settings-outbox": "outbox.title",
   "settings-outbox-email": "outbox.title",
   duplicates: "duplicates.title",
+  campaigns: "campaigns.title",
+  "campaign-new": "wizard.title",
+  campaign: "campaigns.title",
+  segments: "segments.title",
+  "segment-new": "segments.createTitle",
+  segment: "segments.editTitle",
+  templates: "templates.title",
+  "template-new": "templates.createTitle",
+  template: "templates.editTitle",
   "not-found": "common.notFoundTitle",
 };
 
@@ -221,6 +235,24 @@ export class RapportApp extends HTMLElement {
         return h("rapport-settings", { section: "outbox", "email-id": route.id });
       case "duplicates":
         return h("rapport-duplicates");
+      case "campaigns":
+        return h("rapport-campaigns", { view: "campaigns" });
+      case "campaign-new":
+        return h("rapport-campaign-wizard");
+      case "campaign":
+        return h("rapport-campaign", { "campaign-id": route.id });
+      case "segments":
+        return h("rapport-campaigns", { view: "segments" });
+      case "segment-new":
+        return h("rapport-segment-editor");
+      case "segment":
+        return h("rapport-segment-editor", { "segment-id": route.id });
+      case "templates":
+        return h("rapport-campaigns", { view: "templates" });
+      case "template-new":
+        return h("rapport-template-editor");
+      case "template":
+        return h("rapport-template-editor", { "template-id": route.id });
       case "not-found":
         return h("rapport-not-found");
     }
@@ -242,12 +274,14 @@ export class RapportApp extends HTMLElement {
       const contacts = this.route.name === "contact" || this.route.name.startsWith("contacts") || this.route.name === "duplicates";
       const companies = this.route.name === "company" || this.route.name.startsWith("companies");
       const pipeline = this.route.name === "pipeline" || this.route.name === "deal";
+      const campaigns = ["campaigns", "campaign-new", "campaign", "segments", "segment-new", "segment", "templates", "template-new", "template"].includes(this.route.name);
       list.append(
         h("li", {}, ht("a", "nav.home", { href: "/", "aria-current": this.route.name === "home" ? "page" : undefined })),
         h("li", {}, ht("a", "nav.pipeline", { href: "/pipeline", "aria-current": pipeline ? "page" : undefined })),
         h("li", {}, ht("a", "nav.tasks", { href: "/tasks", "aria-current": this.route.name === "tasks" ? "page" : undefined })),
         h("li", {}, ht("a", "nav.contacts", { href: "/contacts", "aria-current": contacts ? "page" : undefined })),
         h("li", {}, ht("a", "nav.companies", { href: "/companies", "aria-current": companies ? "page" : undefined })),
+        h("li", {}, ht("a", "nav.campaigns", { href: "/campaigns", "aria-current": campaigns ? "page" : undefined })),
         h("li", {}, ht("a", "nav.quality", { href: "/quality", "aria-current": this.route.name === "quality" ? "page" : undefined })),
         h("li", {}, ht("a", "nav.settings", { href: "/settings/workspace", "aria-current": settings ? "page" : undefined })),
       );

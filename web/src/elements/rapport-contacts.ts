@@ -241,6 +241,7 @@ export class RapportContacts extends HTMLElement {
     if (this.filters.tag) removable.push(["tag", t("contacts.tagFilter", { tag: this.filters.tag })]);
     if (this.filters.company_id) removable.push(["company_id", t("contacts.companyFilter")]);
     if (this.filters.country) removable.push(["country", t("contacts.countryFilter", { country: countryName(this.filters.country, language()) })]);
+    if (this.filters.segment_id) removable.push(["segment_id", t("segments.contactsChip")]);
     for (const [key, text] of removable) {
       const button = h("button", { type: "button", class: "chip removable", "aria-pressed": "true", "aria-label": t("records.removeFilter", { filter: text }) }, text, h("span", { "aria-hidden": "true" }, " ×"));
       button.addEventListener("click", () => {

@@ -30,6 +30,7 @@ import {
   updateItem,
   withField,
 } from "./campaigns";
+import { contactFiltersFrom, contactQuery, contactSearch } from "./list-query";
 import { matchRoute } from "./routes";
 
 const condition = (field: Parameters<typeof newCondition>[0], values: (string | null)[]) => ({ ...newCondition(field), values });
@@ -190,6 +191,7 @@ describe("campaigns", () => {
     expect(parseThrottle("")).toEqual({ ok: true, value: null });
     expect(parseThrottle("0")).toEqual({ ok: false });
     expect(parseThrottle("120")).toEqual({ ok: true, value: 120 });
+    expect(parseThrottle("30001")).toEqual({ ok: false });
   });
 });
 
@@ -205,5 +207,15 @@ describe("campaign routes", () => {
     expect(matchRoute("/campaigns/templates/tpl_01abc")).toEqual({ name: "template", id: "tpl_01abc" });
     expect(matchRoute("/campaigns/tpl_01abc")).toEqual({ name: "not-found" });
     expect(matchRoute("/campaigns/segments/cpg_01abc")).toEqual({ name: "not-found" });
+  });
+});
+
+describe("a segment as a saved view of the contacts list", () => {
+  it("reads segment_id from the address and passes it to the API, ignoring other ids", () => {
+    const filters = contactFiltersFrom("?segment_id=seg_01abc&q=ona");
+    expect(filters.segment_id).toBe("seg_01abc");
+    expect(contactQuery(filters).segment_id).toBe("seg_01abc");
+    expect(contactSearch(filters)).toContain("segment_id=seg_01abc");
+    expect(contactFiltersFrom("?segment_id=cpg_01abc").segment_id).toBeUndefined();
   });
 });

@@ -318,13 +318,14 @@ export function quietHours(start: string, end: string): { ok: true; start: strin
   return { ok: true, start, end };
 }
 
-/** Throttle: empty = no limit, else a whole number 1…100000 per minute. */
+export const maxThrottle = 30_000;
+/** Throttle: empty = the dispatcher's own pace, else a whole number 1…30,000 per minute (the worker's ceiling). */
 export function parseThrottle(text: string): { ok: true; value: number | null } | { ok: false } {
   const trimmed = text.trim();
   if (trimmed === "") return { ok: true, value: null };
   if (!/^\d{1,6}$/.test(trimmed)) return { ok: false };
   const value = Number(trimmed);
-  return value >= 1 && value <= 100_000 ? { ok: true, value } : { ok: false };
+  return value >= 1 && value <= maxThrottle ? { ok: true, value } : { ok: false };
 }
 
 export const wizardSteps = ["name", "segment", "template", "sender", "schedule", "review"] as const;

@@ -19,6 +19,8 @@ export type ContactFilters = {
   consent?: ConsentStatus;
   has_email?: boolean;
   has_phone?: boolean;
+  /** A saved segment used as a view (issue 9). */
+  segment_id?: string;
 };
 
 export type CompanyFilters = { q: string; sort: CompanySort; owner_id?: string };
@@ -53,6 +55,8 @@ export function contactFiltersFrom(search: string): ContactFilters {
   if (company) filters.company_id = company;
   const hasEmail = bool(params.get("has_email"));
   if (hasEmail !== undefined) filters.has_email = hasEmail;
+  const segment = text(params, "segment_id");
+  if (segment?.startsWith("seg_")) filters.segment_id = segment;
   const hasPhone = bool(params.get("has_phone"));
   if (hasPhone !== undefined) filters.has_phone = hasPhone;
   return filters;
@@ -72,6 +76,7 @@ export function contactQuery(filters: ContactFilters): Record<string, string | u
     consent: filters.consent,
     has_email: filters.has_email === undefined ? undefined : String(filters.has_email),
     has_phone: filters.has_phone === undefined ? undefined : String(filters.has_phone),
+    segment_id: filters.segment_id,
   };
 }
 

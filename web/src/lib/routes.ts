@@ -33,6 +33,15 @@ export type Route =
   | { name: "settings-outbox-email"; id: string }
   | { name: "duplicates" }
   | { name: "quality" }
+  | { name: "campaigns" }
+  | { name: "campaign-new" }
+  | { name: "campaign"; id: string }
+  | { name: "segments" }
+  | { name: "segment-new" }
+  | { name: "segment"; id: string }
+  | { name: "templates" }
+  | { name: "template-new" }
+  | { name: "template"; id: string }
   | { name: "not-found" };
 
 export type RouteName = Route["name"];
@@ -64,6 +73,12 @@ const fixed: Record<string, Route> = {
   "/settings/notifications": { name: "settings-notifications" },
   "/settings/outbox": { name: "settings-outbox" },
   "/duplicates": { name: "duplicates" },
+  "/campaigns": { name: "campaigns" },
+  "/campaigns/new": { name: "campaign-new" },
+  "/campaigns/segments": { name: "segments" },
+  "/campaigns/segments/new": { name: "segment-new" },
+  "/campaigns/templates": { name: "templates" },
+  "/campaigns/templates/new": { name: "template-new" },
 };
 
 export function matchRoute(pathname: string): Route {
@@ -84,6 +99,12 @@ export function matchRoute(pathname: string): Route {
   if (form?.[1]) return form[2] ? { name: "settings-form-edit", id: form[1] } : { name: "settings-form", id: form[1] };
   const email = /^\/settings\/outbox\/(eml_[A-Za-z0-9_-]{1,60})$/.exec(path);
   if (email?.[1]) return { name: "settings-outbox-email", id: email[1] };
+  const campaign = /^\/campaigns\/(cpg_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (campaign?.[1]) return { name: "campaign", id: campaign[1] };
+  const segment = /^\/campaigns\/segments\/(seg_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (segment?.[1]) return { name: "segment", id: segment[1] };
+  const template = /^\/campaigns\/templates\/(tpl_[A-Za-z0-9_-]{1,60})$/.exec(path);
+  if (template?.[1]) return { name: "template", id: template[1] };
   return { name: "not-found" };
 }
 
