@@ -144,23 +144,26 @@ export type CampaignInput = {
   throttle_per_minute: number | null;
 };
 
+/** Lists: segments come as {data}; templates and campaigns page with next_cursor. Both read the same. */
+const list = <T>(item: Decoder<T>): Decoder<Page<T>> => object({ data: array(item), next_cursor: optional(string) });
+
 const id = (value: string) => encodeURIComponent(value);
 const ignore = async (promise: Promise<unknown>): Promise<void> => {
   await promise;
 };
 
 export const campaignsApi = {
-  segments: (query: { cursor?: string; limit?: number } = {}) => request.json<Page<Segment>>(page(decodeSegment), "GET", "/segments", { query: { limit: 100, ...query } }),
+  segments: () => request.json<Page<Segment>>(list(decodeSegment), "GET", "/segments"),
   segment: (segmentId: string) => request.withEtag(decodeSegment, "GET", `/segments/${id(segmentId)}`),
   createSegment: (body: SegmentInput) => request.json(decodeSegment, "POST", "/segments", { body }),
   updateSegment: (segmentId: string, body: SegmentInput, etag: string | null) =>
     request.withEtag(decodeSegment, "PATCH", `/segments/${id(segmentId)}`, { body, ...request.ifMatch(etag) }),
   deleteSegment: (segmentId: string) => ignore(request.call("DELETE", `/segments/${id(segmentId)}`)),
   previewFilter: (filter: FilterGroup, signal?: AbortSignal) =>
-    request.json(decodePreview, "POST", "/segments/preview", { body: { filter }, query: { limit: 5 }, ...(signal ? { signal } : {}) }),
+    request.json(decodePreview, "POST", "/segments/preview", { body: { filter, limit: 5 }, ...(signal ? { signal } : {}) }),
   previewSegment: (segmentId: string, limit = 5) => request.json(decodePreview, "GET", `/segments/${id(segmentId)}/preview`, { query: { limit } }),
 
-  templates: (query: { cursor?: string; limit?: number } = {}) => request.json<Page<Template>>(page(decodeTemplate), "GET", "/templates", { query: { limit: 100, ...query } }),
+  templates: (query: { cursor?: string; limit?: number } = {}) => request.json<Page<Template>>(list(decodeTemplate), "GET", "/templates", { query: { limit: 100, ...query } }),
   template: (templateId: string) => request.withEtag(decodeTemplate, "GET", `/templates/${id(templateId)}`),
   createTemplate: (body: TemplateInput) => request.json(decodeTemplate, "POST", "/templates", { body }),
   updateTemplate: (templateId: string, body: TemplateInput, etag: string | null) =>
@@ -169,7 +172,7 @@ export const campaignsApi = {
   previewTemplate: (templateId: string, body: { contact_id: string; language?: string }) => request.json(decodeRendered, "POST", `/templates/${id(templateId)}/preview`, { body }),
   testTemplate: (templateId: string, body: { language?: string }) => ignore(request.call("POST", `/templates/${id(templateId)}/test`, { body })),
 
-  campaigns: (query: { cursor?: string; limit?: number } = {}) => request.json<Page<Campaign>>(page(decodeCampaign), "GET", "/campaigns", { query: { limit: 50, ...query } }),
+  campaigns: (query: { cursor?: string; limit?: number } = {}) => request.json<Page<Campaign>>(list(decodeCampaign), "GET", "/campaigns", { query: { limit: 50, ...query } }),
   campaign: (campaignId: string) => request.withEtag(decodeCampaign, "GET", `/campaigns/${id(campaignId)}`),
   createCampaign: (body: CampaignInput) => request.withEtag(decodeCampaign, "POST", "/campaigns", { body }),
   updateCampaign: (campaignId: string, body: Partial<CampaignInput>, etag: string | null) =>

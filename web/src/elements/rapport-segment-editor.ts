@@ -73,8 +73,8 @@ export class RapportSegmentEditor extends HTMLElement {
   private previewTimer: ReturnType<typeof setTimeout> | undefined;
   private previewAbort: AbortController | null = null;
   private readonly form = h("form", { class: "stack segment-form", "aria-labelledby": "segment-title" });
-  private readonly name = h("input", { id: uid("f-name"), name: "name", required: true, maxlength: "100", autocomplete: "off" });
-  private readonly description = h("input", { id: uid("f-description"), name: "description", maxlength: "500", autocomplete: "off" });
+  private readonly name = h("input", { id: uid("f-name"), name: "name", required: true, maxlength: "120", autocomplete: "off" });
+  private readonly description = h("input", { id: uid("f-description"), name: "description", maxlength: "1000", autocomplete: "off" });
   private readonly builder = h("div", { class: "segment-builder", "data-testid": "segment-builder" });
   private readonly count = h("p", { class: "segment-count", role: "status", "aria-live": "polite", "data-testid": "segment-count" });
   private readonly sample = h("ul", { class: "people segment-sample", "data-testid": "segment-sample" });
