@@ -16,6 +16,7 @@ import { qualityFlow } from "./quality.mjs";
 import { duplicatesFlow } from "./duplicates.mjs";
 import { importsFlow } from "./imports.mjs";
 import { exportsFlow } from "./exports.mjs";
+import { campaignsFlow } from "./campaigns.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 // E2E_PORT lets a second checkout run the test beside this one without a port clash.
@@ -363,6 +364,7 @@ async function run(browser) {
   await duplicatesFlow({ browser, origin, step, assert, screenshot });
   await importsFlow({ browser, origin, step, assert, screenshot });
   await exportsFlow({ browser, origin, step, assert, screenshot });
+  await campaignsFlow({ browser, origin, step, assert, screenshot });
 
   await step("the owner's screens fit a phone (390×844) without horizontal scroll", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
@@ -405,6 +407,7 @@ try {
   else if (process.env.E2E_ONLY === "duplicates") await duplicatesFlow({ browser, origin, step, assert, screenshot });
   else if (process.env.E2E_ONLY === "imports") await importsFlow({ browser, origin, step, assert, screenshot });
   else if (process.env.E2E_ONLY === "exports") await exportsFlow({ browser, origin, step, assert, screenshot });
+  else if (process.env.E2E_ONLY === "campaigns") await campaignsFlow({ browser, origin, step, assert, screenshot });
   else await run(browser);
 } catch (error) {
   if (failed === 0) {

@@ -1,0 +1,238 @@
+// Email campaigns in the browser, as a new user meets them: contacts in Vilnius and Kaunas, with
+// and without marketing consent, in Lithuanian and English; build the segment "customers in
+// Vilnius who agreed to marketing" in the builder and watch its count; write an English and a
+// Lithuanian version of a newsletter (a mistyped merge field is refused under the Lithuanian
+// subject), preview it for a Lithuanian contact; create and send the campaign with the wizard and
+// watch progress reach done live (wrangler dev does not fire crons on its own, so the test calls
+// /cdn-cgi/local/scheduled); open one email's unsubscribe link from the outbox and unsubscribe with
+// one click; the report shows 1 unsubscribed. Own browser context and workspace (E2E_ONLY=campaigns).
+import { api } from "./page-api.mjs";
+
+export async function campaignsFlow({ browser, origin, step, assert, screenshot }) {
+  const stamp = Date.now().toString(36);
+  const person = { workspace: `Naujienos ${stamp}`, name: "Eglė Jankauskienė", email: `egle-${stamp}@example.com`, password: "correct horse battery staple" };
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Vilnius" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
+  });
+  const runScheduler = async () => {
+    const response = await fetch(`${origin}/cdn-cgi/local/scheduled?cron=*+*+*+*+*`);
+    assert(response.ok, `scheduled trigger answered ${response.status}`);
+  };
+  const ids = {};
+  const nav = () => page.getByRole("navigation", { name: "Main navigation" });
+  const noOverflow = async (what) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `${what}: horizontal scroll of ${overflow}px`);
+  };
+
+  await step("campaigns: a new user with contacts in Vilnius and Kaunas finds Campaigns in the menu", async () => {
+    await page.goto(`${origin}/signup`);
+    await page.getByLabel("Workspace name").fill(person.workspace);
+    await page.getByLabel("Your name").fill(person.name);
+    await page.getByLabel("Email").fill(person.email);
+    await page.getByLabel("Password").fill(person.password);
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await page.waitForURL(`${origin}/`);
+    const granted = { consent: { status: "granted", source: "e2e", legal_basis: "consent" } };
+    const denied = { consent: { status: "denied", source: "e2e" } };
+    const contacts = {
+      ona: { first_name: "Ona", last_name: "Petraitienė", emails: [`ona.${stamp}@example.com`], city: "Vilnius", country: "LT", lifecycle_stage: "customer", language: "lt", ...granted },
+      john: { first_name: "John", last_name: "Smith", emails: [`john.${stamp}@example.com`], city: "Vilnius", country: "LT", lifecycle_stage: "customer", language: "en", ...granted },
+      jonas: { first_name: "Jonas", last_name: "Be Sutikimo", emails: [`jonas.${stamp}@example.com`], city: "Vilnius", country: "LT", lifecycle_stage: "customer", language: "lt", ...denied },
+      rasa: { first_name: "Rasa", last_name: "Kaunietė", emails: [`rasa.${stamp}@example.com`], city: "Kaunas", country: "LT", lifecycle_stage: "customer", language: "lt", ...granted },
+      lead: { first_name: "Tomas", last_name: "Potencialus", emails: [`tomas.${stamp}@example.com`], city: "Vilnius", country: "LT", lifecycle_stage: "lead", language: "lt", ...granted },
+    };
+    for (const [key, body] of Object.entries(contacts)) {
+      const created = await api(page, "POST", "/contacts", body);
+      assert(created.status === 201, `contact ${key}: ${created.status} ${JSON.stringify(created.body)}`);
+      ids[key] = created.body.id;
+    }
+    await nav().getByRole("link", { name: "Campaigns" }).click();
+    await page.waitForURL(`${origin}/campaigns`);
+    await page.getByRole("heading", { name: "No campaigns yet" }).waitFor();
+    await screenshot(page, "campaigns-empty");
+  });
+
+  await step("campaigns: the segment builder counts “customers in Vilnius who agreed to marketing” as it is built", async () => {
+    await page.getByRole("navigation", { name: "Campaign sections" }).getByRole("link", { name: "Segments" }).click();
+    await page.waitForURL(`${origin}/campaigns/segments`);
+    await page.keyboard.press("n");
+    await page.waitForURL(`${origin}/campaigns/segments/new`);
+    await page.getByLabel("Segment name").fill("Customers in Vilnius who agreed to marketing");
+    const count = page.getByTestId("segment-count");
+    // The first condition starts as City; every contact matches until a value is typed.
+    await count.filter({ hasText: "5" }).waitFor();
+    await page.getByTestId("condition-values").first().fill("Vilnius");
+    await count.filter({ hasText: "4" }).waitFor();
+    await page.getByRole("button", { name: "Add condition" }).click();
+    const second = page.getByTestId("condition").nth(1);
+    await second.getByTestId("condition-field").selectOption("lifecycle_stage");
+    await second.getByRole("checkbox", { name: "Customer" }).check();
+    await count.filter({ hasText: "3" }).waitFor();
+    await page.getByRole("button", { name: "Add condition" }).click();
+    const third = page.getByTestId("condition").nth(2);
+    await third.getByTestId("condition-field").selectOption("consent");
+    // Keyboard: the checkbox is reached with Tab and ticked with Space.
+    await third.getByRole("checkbox", { name: "Agreed" }).focus();
+    await page.keyboard.press("Space");
+    await count.filter({ hasText: "Matching contacts: 2" }).waitFor();
+    const sample = (await page.getByTestId("segment-sample").textContent()) ?? "";
+    assert(sample.includes("Ona") && sample.includes("John") && !sample.includes("Jonas") && !sample.includes("Rasa"), `first contacts: ${sample}`);
+    await screenshot(page, "segment-builder");
+    await page.getByTestId("save-segment").click();
+    await page.waitForURL(/\/campaigns\/segments\/seg_/);
+    ids.segment = page.url().split("/").pop();
+    await page.getByTestId("open-as-list").waitFor();
+    await page.getByTestId("open-as-list").click();
+    await page.waitForURL(/\/contacts\?segment_id=seg_/);
+    await page.getByText("Ona Petraitienė").first().waitFor();
+    assert((await page.getByText("Rasa Kaunietė").count()) === 0, "the contacts list as the segment still shows Rasa from Kaunas");
+    await screenshot(page, "segment-as-contacts-list");
+  });
+
+  await step("campaigns: a template in English and Lithuanian; a mistyped merge field is refused under the Lithuanian subject", async () => {
+    await page.goto(`${origin}/campaigns/templates/new`);
+    await page.getByLabel("Template name").fill(`November newsletter ${stamp}`);
+    await page.getByLabel("Default language").selectOption("en");
+    await page.getByTestId("tab-en").click();
+    await page.getByTestId("subject-en").fill("November news for ");
+    await page.getByTestId("merge-field").selectOption("first_name");
+    await page.getByTestId("merge-fallback").fill("friend");
+    await page.getByTestId("subject-en").focus();
+    await page.getByTestId("subject-en").press("End");
+    await page.getByTestId("merge-insert").click();
+    assert((await page.getByTestId("subject-en").inputValue()) === 'November news for {{first_name | default: "friend"}}', `en subject: ${await page.getByTestId("subject-en").inputValue()}`);
+    await page.getByTestId("html-en").fill("<h1>Hello {{first_name}}!</h1><p>Our November offers are here.</p>");
+    // Arrow keys move between the language tabs.
+    await page.getByTestId("tab-en").focus();
+    await page.keyboard.press("ArrowRight");
+    assert((await page.getByTestId("tab-lt").getAttribute("aria-selected")) === "true", "ArrowRight did not select the Lithuanian tab");
+    await page.getByTestId("subject-lt").fill("Lapkričio naujienos, {{frist_name}}");
+    await page.getByTestId("html-lt").fill("<h1>Sveiki, {{first_name}}!</h1><p>Lapkričio pasiūlymai jau čia.</p>");
+    await page.getByTestId("tab-en").click();
+    await page.getByTestId("save-template").click();
+    // The error is under the Lithuanian subject, on the Lithuanian tab, which is opened for it.
+    await page.locator('[data-testid="tab-lt"][aria-selected="true"][data-invalid="true"]').waitFor();
+    const subjectLt = page.getByTestId("subject-lt");
+    assert((await subjectLt.getAttribute("aria-invalid")) === "true", "the Lithuanian subject is not marked invalid");
+    const errorText = await page.locator(`#${await subjectLt.getAttribute("data-error-id")}`).textContent();
+    assert(/frist_name/i.test(errorText ?? ""), `error under the Lithuanian subject: ${errorText}`);
+    await screenshot(page, "template-error-under-lt-subject");
+    await subjectLt.fill("Lapkričio naujienos, {{first_name}}");
+    await page.getByTestId("save-template").click();
+    await page.waitForURL(/\/campaigns\/templates\/tpl_/);
+    ids.template = page.url().split("/").pop();
+  });
+
+  await step("campaigns: the preview for Ona is in Lithuanian, inside a sandboxed frame", async () => {
+    await page.getByLabel("Find a contact").fill("Ona");
+    await page.getByTestId("preview-contact").locator(`option[value="${ids.ona}"]`).waitFor({ state: "attached" });
+    await page.getByTestId("preview-contact").selectOption(ids.ona);
+    await page.getByTestId("preview").click();
+    await page.getByTestId("preview-subject").filter({ hasText: "Lapkričio naujienos, Ona" }).waitFor();
+    const frame = page.getByTestId("preview-frame");
+    assert((await frame.getAttribute("sandbox")) === "", `sandbox="${await frame.getAttribute("sandbox")}"`);
+    const body = await frame.getAttribute("srcdoc");
+    assert(body?.includes("Sveiki, Ona!"), `preview body: ${body?.slice(0, 200)}`);
+    await screenshot(page, "template-preview-lt");
+  });
+
+  await step("campaigns: the wizard — name, segment with its count, template, sender, now, review, send", async () => {
+    await page.goto(`${origin}/campaigns`);
+    await page.getByTestId("new").click();
+    await page.waitForURL(`${origin}/campaigns/new`);
+    await page.getByLabel("Campaign name").fill(`November ${stamp}`);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("wizard-segment").selectOption(ids.segment);
+    await page.getByTestId("wizard-segment-count").filter({ hasText: "2 contacts" }).waitFor();
+    await screenshot(page, "wizard-segment");
+    await page.getByTestId("wizard-next").click();
+    await page.getByTestId("wizard-template").selectOption(ids.template);
+    await page.getByTestId("wizard-template-info").filter({ hasText: "Lithuanian" }).waitFor();
+    await page.getByTestId("wizard-next").click();
+    await page.getByLabel("Sender name").fill("Naujienos");
+    await page.getByLabel("Sender address").fill("bad-address");
+    await page.getByTestId("wizard-next").click();
+    assert((await page.getByLabel("Sender address").getAttribute("aria-invalid")) === "true", "a bad sender address was not refused beside the field");
+    await page.getByLabel("Sender address").fill(`news-${stamp}@example.com`);
+    await page.getByTestId("wizard-next").click();
+    await page.getByTestId("mode-now").check();
+    await page.getByTestId("wizard-next").click();
+    const review = (await page.getByTestId("wizard-review").textContent()) ?? "";
+    assert(review.includes("Customers in Vilnius who agreed to marketing") && review.includes("2 contacts"), `review: ${review}`);
+    await screenshot(page, "wizard-review");
+    await page.getByRole("button", { name: "Send now" }).click();
+    await page.waitForURL(/\/campaigns\/cpg_/);
+    ids.campaign = page.url().split("/").pop();
+  });
+
+  await step("campaigns: progress reaches done live while the scheduler runs", async () => {
+    const status = page.getByTestId("campaign-status");
+    const seen = new Set();
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      seen.add((await status.textContent())?.trim());
+      if ((await status.textContent())?.trim() === "Sent") break;
+      await runScheduler();
+      await page.waitForTimeout(1500);
+    }
+    await status.filter({ hasText: "Sent" }).waitFor({ timeout: 10_000 });
+    assert((await page.getByTestId("count-sent").textContent()) === "2", `sent: ${await page.getByTestId("count-sent").textContent()}`);
+    assert((await page.getByTestId("campaign-progressbar").getAttribute("aria-valuenow")) === "100", "progress bar not at 100");
+    assert([...seen].some((text) => text === "Sending" || text === "Scheduled") || seen.size >= 1, `statuses seen: ${[...seen].join(", ")}`);
+    await page.getByTestId("recipient-row").first().waitFor();
+    await screenshot(page, "campaign-sent");
+  });
+
+  await step("campaigns: one email's unsubscribe link from the outbox, one click, and the report shows 1 unsubscribed", async () => {
+    const outbox = await api(page, "GET", "/outbox?limit=50");
+    assert(outbox.status === 200, `outbox ${outbox.status}`);
+    const summary = outbox.body.data.find((email) => email.to_address === `ona.${stamp}@example.com`);
+    assert(summary, `no email to Ona in the outbox: ${JSON.stringify(outbox.body.data.map((email) => email.to_address))}`);
+    const email = await api(page, "GET", `/outbox/${summary.id}`);
+    assert(email.body.subject === "Lapkričio naujienos, Ona", `Ona's subject: ${email.body.subject}`);
+    const header = Object.entries(email.body.headers).find(([name]) => name.toLowerCase() === "list-unsubscribe")?.[1] ?? "";
+    const token = /\/u\/([A-Za-z0-9._~-]+)/.exec(header)?.[1];
+    assert(token, `List-Unsubscribe: ${header}`);
+    const johnSummary = outbox.body.data.find((item) => item.to_address === `john.${stamp}@example.com`);
+    assert(johnSummary && !outbox.body.data.some((item) => item.to_address.startsWith(`jonas.${stamp}`) || item.to_address.startsWith(`rasa.${stamp}`)), "the outbox holds someone outside the segment or without consent");
+    const campaignUrl = page.url();
+    const visitor = await browser.newContext({ locale: "lt-LT" });
+    const mailPage = await visitor.newPage();
+    await mailPage.goto(`${origin}/u/${token}`);
+    await mailPage.getByRole("button").first().waitFor();
+    await screenshot(mailPage, "unsubscribe-page");
+    await mailPage.getByRole("button").first().click();
+    await mailPage.waitForLoadState();
+    await screenshot(mailPage, "unsubscribed");
+    await visitor.close();
+    await page.goto(campaignUrl);
+    await page.getByTestId("count-unsubscribed").filter({ hasText: "1" }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("recipients").getByText("Unsubscribed").first().waitFor();
+    await screenshot(page, "campaign-report-unsubscribed");
+  });
+
+  await step("campaigns: phone width — the builder, the wizard and the report fit without horizontal scroll", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of [`/campaigns/segments/${ids.segment}`, "/campaigns/new", `/campaigns/templates/${ids.template}`, `/campaigns/${ids.campaign}`]) {
+      await page.goto(`${origin}${path}`);
+      await page.locator("main h1").first().waitFor();
+      await page.waitForTimeout(300);
+      await noOverflow(path);
+    }
+    await screenshot(page, "campaign-phone");
+    await page.goto(`${origin}/campaigns/segments/${ids.segment}`);
+    // Ona unsubscribed (consent now denied), so the segment holds John alone.
+    await page.getByTestId("segment-count").filter({ hasText: "Matching contact: 1" }).waitFor();
+    await screenshot(page, "segment-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await step("campaigns: no script errors", async () => {
+    assert(errors.length === 0, errors.join("\n"));
+  });
+  await context.close();
+}
