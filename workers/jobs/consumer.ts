@@ -1,3 +1,5 @@
+import { materializeCampaign } from "../campaigns/materialize";
+import { sendCampaignBatch } from "../campaigns/send";
 import { createDatabase } from "../db/client";
 import { runExport } from "../exports/export.service";
 import { processAndAnnounce } from "../forms/lead-runner";
@@ -49,6 +51,12 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
       return;
     case "export.run":
       await runExport(env, createDatabase(env.DB), message.export_id, now);
+      return;
+    case "campaign.materialize":
+      await materializeCampaign(env, createDatabase(env.DB), message.campaign_id, now);
+      return;
+    case "campaign.send":
+      await sendCampaignBatch(env, createDatabase(env.DB), message.campaign_id, message.recipient_ids, now);
       return;
   }
 }

@@ -1,3 +1,4 @@
+import { dispatchCampaigns } from "../campaigns/dispatch";
 import { createDatabase } from "../db/client";
 import { enqueueDigests } from "./digest";
 import { sendJobs } from "./enqueue";
@@ -32,7 +33,11 @@ export async function runMinute(env: Env, scheduledTime: number): Promise<void> 
   const db = createDatabase(env.DB);
   // Cron fires at the start of the minute; scheduledTime may carry seconds in tests or when late.
   const minute = new Date(scheduledTime).getUTCMinutes();
-  const steps: [string, () => Promise<unknown>][] = [["reminders", () => enqueueDueReminders(env, db, scheduledTime)]];
+  const steps: [string, () => Promise<unknown>][] = [
+    ["reminders", () => enqueueDueReminders(env, db, scheduledTime)],
+    // Campaigns: start those whose time has come, hand due recipients to the queue, close finished ones.
+    ["campaigns", () => dispatchCampaigns(env, db, scheduledTime)],
+  ];
   if (minute % 15 === 0) steps.push(["digests", () => enqueueDigests(env, db, scheduledTime)]);
   if (minute === 0) {
     const window = hourWindow(scheduledTime);

@@ -1,0 +1,18 @@
+import type { campaigns } from "../db/schema";
+import type { Campaign } from "./campaign.schema";
+
+/**
+ * The counts a campaign shows, from its counters (kept in the same batch as each recipient's
+ * status change). Pending is what is neither sent, failed nor skipped yet: waiting for its time
+ * or on the queue.
+ */
+export function countsOf(row: Pick<typeof campaigns.$inferSelect, "recipientCount" | "sentCount" | "failedCount" | "skippedCount" | "unsubscribedCount">): Campaign["counts"] {
+  return {
+    recipients: row.recipientCount,
+    sent: row.sentCount,
+    failed: row.failedCount,
+    skipped: row.skippedCount,
+    unsubscribed: row.unsubscribedCount,
+    pending: Math.max(0, row.recipientCount - row.sentCount - row.failedCount - row.skippedCount),
+  };
+}

@@ -1,0 +1,169 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { campaignRecipients, campaigns } from "../db/schema";
+import { publishToWorkspace } from "../hub/publish";
+import { sendJobs } from "../jobs/enqueue";
+import type { JobMessage } from "../jobs/messages";
+import { announceProgress } from "./materialize";
+
+// The per-minute "campaigns" step: start scheduled campaigns whose time has come, hand due
+// recipients of sending campaigns to the queue in messages of at most 100 ids, and close
+// campaigns with nothing left. A large campaign goes out minute by minute: each tick claims at
+// most `maxClaimPerTick` of a campaign's due recipients (and no more than its throttle allows),
+// so 100,000 recipients are a few ticks of a few hundred messages each, never one burst.
+
+/** Recipients of one campaign claimed per tick: 500 emails a second at one tick a minute. */
+export const maxClaimPerTick = 30_000;
+/** All campaigns together, per tick. */
+export const maxClaimPerTickTotal = 60_000;
+/** One UPDATE … RETURNING claims at most this many rows, keeping each statement short. */
+const claimChunk = 5_000;
+export const recipientsPerMessage = 100;
+/** Queued recipients untouched this long (their message lost or dead-lettered) are queued again. */
+export const staleQueuedMs = 15 * 60_000;
+const minuteMs = 60_000;
+
+type ActiveCampaign = Pick<
+  typeof campaigns.$inferSelect,
+  "id" | "workspaceId" | "kind" | "status" | "scheduledAt" | "startedAt" | "throttlePerMinute" | "materializedAt" | "materializeCursor"
+>;
+
+export type DispatchResult = { started: string[]; claimed: number; finished: string[] };
+
+export async function dispatchCampaigns(env: Env, db: Database, now: number): Promise<DispatchResult> {
+  const minute = new Date(now).getUTCMinutes();
+  const active: ActiveCampaign[] = await db
+    .select({
+      id: campaigns.id,
+      workspaceId: campaigns.workspaceId,
+      kind: campaigns.kind,
+      status: campaigns.status,
+      scheduledAt: campaigns.scheduledAt,
+      startedAt: campaigns.startedAt,
+      throttlePerMinute: campaigns.throttlePerMinute,
+      materializedAt: campaigns.materializedAt,
+      materializeCursor: campaigns.materializeCursor,
+    })
+    .from(campaigns)
+    // campaigns_active_idx: only campaigns with work to do.
+    .where(and(inArray(campaigns.status, ["scheduled", "sending"]), isNull(campaigns.deletedAt)));
+
+  const result: DispatchResult = { started: [], claimed: 0, finished: [] };
+  const jobs: JobMessage[] = [];
+  const sending: ActiveCampaign[] = [];
+  for (const campaign of active) {
+    if (campaign.status === "scheduled") {
+      if (campaign.scheduledAt === null || campaign.scheduledAt > now) continue;
+      if (await startCampaign(env, db, campaign.id, campaign.workspaceId, now)) {
+        result.started.push(campaign.id);
+        jobs.push({ type: "campaign.materialize", campaign_id: campaign.id });
+      }
+      continue;
+    }
+    sending.push(campaign);
+    // Birthday campaigns list the day's birthdays hourly; a newsletter whose listing stalled
+    // (its message dead-lettered) is listed on from its cursor every five minutes. Both are
+    // safe to run twice.
+    if (campaign.kind === "birthday" && minute === 0) jobs.push({ type: "campaign.materialize", campaign_id: campaign.id });
+    if (campaign.kind === "newsletter" && campaign.materializedAt === null && minute % 5 === 0 && (campaign.startedAt ?? now) < now - 5 * minuteMs) {
+      jobs.push({ type: "campaign.materialize", campaign_id: campaign.id });
+    }
+  }
+  if (jobs.length > 0) await sendJobs(env, jobs);
+
+  let budget = maxClaimPerTickTotal;
+  for (const campaign of sending) {
+    if (budget <= 0) break;
+    if (minute % 5 === 0) await requeueStale(env, db, campaign.id, now);
+    const claimed = await claimDue(env, db, campaign, now, budget);
+    budget -= claimed;
+    result.claimed += claimed;
+    if (claimed === 0 && (await finishIfDone(env, db, campaign.id, now))) result.finished.push(campaign.id);
+  }
+  return result;
+}
+
+/** scheduled → sending, once (the conditional UPDATE is the claim); false if someone else did it. */
+export async function startCampaign(env: Env, db: Database, campaignId: string, workspaceId: string, now: number): Promise<boolean> {
+  const started = await db
+    .update(campaigns)
+    .set({ status: "sending", startedAt: now, updatedAt: now, version: sql`${campaigns.version} + 1` })
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "scheduled"), isNull(campaigns.deletedAt)))
+    .returning({ id: campaigns.id, version: campaigns.version });
+  const row = started[0];
+  if (!row) return false;
+  await publishToWorkspace(env, workspaceId, { type: "campaign.updated", id: campaignId, actor: null, data: { status: "sending", version: row.version } });
+  return true;
+}
+
+/** How many more this campaign may hand out now: its throttle minus what went out in the last minute. */
+async function allowance(db: Database, campaign: ActiveCampaign, now: number, budget: number): Promise<number> {
+  let allowed = Math.min(maxClaimPerTick, budget);
+  if (campaign.throttlePerMinute !== null) {
+    // The cron ticks once a minute, but a tick can be late or repeated (wrangler dev, retries):
+    // counting the last minute's hand-outs keeps the throttle a rate, not a per-tick quota.
+    const [recent] = await db
+      .select({ n: sql<number>`COUNT(*)` })
+      .from(campaignRecipients)
+      .where(and(eq(campaignRecipients.campaignId, campaign.id), sql`${campaignRecipients.enqueuedAt} > ${now - minuteMs}`));
+    allowed = Math.min(allowed, campaign.throttlePerMinute - (recent?.n ?? 0));
+  }
+  return Math.max(0, allowed);
+}
+
+/**
+ * Claims due pending recipients (pending → queued, enqueued_at) through the pending partial
+ * index and sends their ids in messages of ≤ 100. The claim is one conditional UPDATE per chunk,
+ * so two ticks running at once never hand out the same recipient twice.
+ */
+async function claimDue(env: Env, db: Database, campaign: ActiveCampaign, now: number, budget: number): Promise<number> {
+  let remaining = await allowance(db, campaign, now, budget);
+  let claimed = 0;
+  while (remaining > 0) {
+    const take = Math.min(claimChunk, remaining);
+    const rows = await db.all<{ id: string }>(sql`UPDATE ${campaignRecipients} SET status = 'queued', enqueued_at = ${now}
+      WHERE id IN (SELECT id FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id} AND status = 'pending' AND send_at <= ${now} ORDER BY send_at, id LIMIT ${take})
+        AND status = 'pending'
+      RETURNING id`);
+    if (rows.length === 0) break;
+    await sendJobs(env, messagesFor(campaign.id, rows.map((row) => row.id)));
+    claimed += rows.length;
+    remaining -= rows.length;
+    if (rows.length < take) break;
+  }
+  return claimed;
+}
+
+export function messagesFor(campaignId: string, ids: readonly string[]): JobMessage[] {
+  const messages: JobMessage[] = [];
+  for (let start = 0; start < ids.length; start += recipientsPerMessage) {
+    messages.push({ type: "campaign.send", campaign_id: campaignId, recipient_ids: ids.slice(start, start + recipientsPerMessage) });
+  }
+  return messages;
+}
+
+/** Queued long ago, not leased by a consumer: the message was lost; queue them again. */
+async function requeueStale(env: Env, db: Database, campaignId: string, now: number) {
+  const rows = await db.all<{ id: string }>(sql`UPDATE ${campaignRecipients} SET enqueued_at = ${now}
+    WHERE campaign_id = ${campaignId} AND status = 'queued' AND enqueued_at < ${now - staleQueuedMs} AND (claimed_until IS NULL OR claimed_until < ${now})
+    RETURNING id`);
+  if (rows.length > 0) await sendJobs(env, messagesFor(campaignId, rows.map((row) => row.id)));
+}
+
+/**
+ * A newsletter whose recipients are all listed and none is pending or queued is sent. One
+ * conditional UPDATE (list_idx answers the NOT EXISTS), so the consumer and the tick may both
+ * try. Birthday campaigns never finish by themselves: there is a birthday every day.
+ */
+export async function finishIfDone(env: Env, db: Database, campaignId: string, now: number): Promise<boolean> {
+  const rows = await db.all<{ id: string; workspace_id: string; version: number }>(sql`UPDATE ${campaigns}
+    SET status = 'sent', finished_at = ${now}, updated_at = ${now}, version = version + 1
+    WHERE id = ${campaignId} AND status = 'sending' AND kind = 'newsletter' AND materialized_at IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM ${campaignRecipients} WHERE campaign_id = ${campaignId} AND status IN ('pending', 'queued'))
+    RETURNING id, workspace_id, version`);
+  const row = rows[0];
+  if (!row) return false;
+  await publishToWorkspace(env, row.workspace_id, { type: "campaign.updated", id: campaignId, actor: null, data: { status: "sent", version: row.version } });
+  await announceProgress(env, db, campaignId);
+  return true;
+}
