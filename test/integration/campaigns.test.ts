@@ -535,4 +535,19 @@ describe("campaigns API", () => {
     const list = await call("GET", "/api/v1/campaigns", { token: owner.token });
     expect(field<{ id: string }[]>(list.json, "data").map((c) => c.id)).toEqual([id]);
   });
+
+  it("deleting the workspace deletes its campaigns and their recipients", async () => {
+    const owner = await signUp({ workspace_name: "Short lived" });
+    // Without a segment or template (those are the segments/templates module's to delete): a
+    // campaign and a recipient row are this module's part of the workspace.
+    const id = await createCampaign(owner, {});
+    const [contactId] = await insertContacts(owner, [{ first: "A", email: "a-del@example.lt" }]);
+    await env.DB.prepare("INSERT INTO campaign_recipients (id, workspace_id, campaign_id, contact_id, email, send_at, status) VALUES (?, ?, ?, ?, 'a-del@example.lt', 0, 'pending')")
+      .bind(nextId("rcp"), owner.workspaceId, id, contactId)
+      .run();
+    expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ?", id)).toBe(1);
+    expect((await call("DELETE", "/api/v1/workspace?confirm=Short%20lived", { token: owner.token })).status).toBe(204);
+    expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE workspace_id = ?", owner.workspaceId)).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM campaigns WHERE workspace_id = ?", owner.workspaceId)).toBe(0);
+  });
 });

@@ -5,6 +5,8 @@ import {
   activities,
   apiKeys,
   auditLog,
+  campaignRecipients,
+  campaigns,
   contactMerges,
   duplicateClusters,
   duplicateDismissals,
@@ -131,6 +133,9 @@ export async function deleteWorkspace(ctx: ServiceContext, confirmName: string):
   const id = current.id;
   await ctx.db.batch([
     // Children before parents: D1 enforces the foreign keys.
+    // Campaigns first: they reference segments and templates.
+    ctx.db.delete(campaignRecipients).where(eq(campaignRecipients.workspaceId, id)),
+    ctx.db.delete(campaigns).where(eq(campaigns.workspaceId, id)),
     ctx.db.delete(qualityFindings).where(inArray(qualityFindings.auditId, ctx.db.select({ id: qualityAudits.id }).from(qualityAudits).where(eq(qualityAudits.workspaceId, id)))),
     ctx.db.delete(qualityAudits).where(eq(qualityAudits.workspaceId, id)),
     ...[importRows, importKeys, importChunks].map((table) => ctx.db.delete(table).where(inArray(table.importId, ctx.db.select({ id: imports.id }).from(imports).where(eq(imports.workspaceId, id))))),
