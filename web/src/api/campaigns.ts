@@ -41,8 +41,18 @@ export const decodeFilter: Decoder<FilterGroup> = (value, path = "") => {
 export type Segment = { id: string; name: string; description: string | null; filter: FilterGroup; created_at: string; updated_at: string; version: number };
 const decodeSegment: Decoder<Segment> = object({ id: string, name: string, description: text, filter: decodeFilter, created_at: string, updated_at: string, version: number });
 
-export type SegmentPreview = { count: number; data: Contact[] };
-const decodePreview: Decoder<SegmentPreview> = object({ count: number, data: array(decodeContact) });
+export type SegmentPreview = { count: number; data: Contact[] | null };
+// The count is what the builder is for; if the sample contacts do not decode, the count is still
+// shown (with a note) rather than hiding both behind one error.
+const decodePreview: Decoder<SegmentPreview> = (value, path = "") => {
+  const source = record(value, path);
+  const total = number(source.count, `${path}.count`);
+  try {
+    return { count: total, data: array(decodeContact)(source.data, `${path}.data`) };
+  } catch {
+    return { count: total, data: null };
+  }
+};
 
 const language = oneOf(templateLanguages);
 export type Variant = { language: (typeof templateLanguages)[number]; subject: string; html: string; text: string | null };

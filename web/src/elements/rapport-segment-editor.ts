@@ -299,6 +299,10 @@ export class RapportSegmentEditor extends HTMLElement {
 
   private showPreview(result: SegmentPreview): void {
     this.count.replaceChildren(t(result.count === 1 ? "segments.countOne" : "segments.countMany"), " ", h("strong", { class: "segment-count-number" }, formatNumber(result.count, language())));
+    if (result.data === null) {
+      this.sample.replaceChildren(h("li", { class: "muted" }, t("segments.sampleFailed")));
+      return;
+    }
     this.sample.replaceChildren(
       ...result.data.map((contact) => {
         const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.emails[0] || contact.id;

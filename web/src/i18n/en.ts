@@ -1277,6 +1277,7 @@ export const en = {
   "segments.countMany": "Matching contacts:",
   "segments.andMore": "…and {count} more",
   "segments.previewFailed": "The count could not be worked out. Check the conditions.",
+  "segments.sampleFailed": "The first contacts could not be shown.",
   "segments.nameMissing": "Give the segment a name.",
   "segments.noConditions": "Add at least one complete condition.",
   "segments.fixConditions": "Some conditions need fixing; see the messages under them.",

@@ -1273,6 +1273,7 @@ export const lt: Messages = {
   "segments.countMany": "Atitinkančių kontaktų:",
   "segments.andMore": "…ir dar {count}",
   "segments.previewFailed": "Nepavyko suskaičiuoti. Patikrinkite sąlygas.",
+  "segments.sampleFailed": "Pirmųjų kontaktų parodyti nepavyko.",
   "segments.nameMissing": "Suteikite segmentui pavadinimą.",
   "segments.noConditions": "Pridėkite bent vieną užpildytą sąlygą.",
   "segments.fixConditions": "Kai kurias sąlygas reikia pataisyti – žr. pranešimus po jomis.",

@@ -1273,6 +1273,7 @@ export const lv: Messages = {
   "segments.countMany": "Atbilstošie kontakti:",
   "segments.andMore": "…un vēl {count}",
   "segments.previewFailed": "Skaitu neizdevās aprēķināt. Pārbaudiet nosacījumus.",
+  "segments.sampleFailed": "Pirmos kontaktus neizdevās parādīt.",
   "segments.nameMissing": "Piešķiriet segmentam nosaukumu.",
   "segments.noConditions": "Pievienojiet vismaz vienu aizpildītu nosacījumu.",
   "segments.fixConditions": "Dažus nosacījumus jālabo — skatiet ziņojumus zem tiem.",

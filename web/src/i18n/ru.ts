@@ -1273,6 +1273,7 @@ export const ru: Messages = {
   "segments.countMany": "Подходящих контактов:",
   "segments.andMore": "…и ещё {count}",
   "segments.previewFailed": "Не удалось подсчитать. Проверьте условия.",
+  "segments.sampleFailed": "Не удалось показать первые контакты.",
   "segments.nameMissing": "Дайте сегменту название.",
   "segments.noConditions": "Добавьте хотя бы одно заполненное условие.",
   "segments.fixConditions": "Некоторые условия нужно исправить — см. сообщения под ними.",

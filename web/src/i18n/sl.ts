@@ -1273,6 +1273,7 @@ export const sl: Messages = {
   "segments.countMany": "Ustreznih stikov:",
   "segments.andMore": "…in še {count}",
   "segments.previewFailed": "Števila ni bilo mogoče izračunati. Preverite pogoje.",
+  "segments.sampleFailed": "Prvih stikov ni bilo mogoče prikazati.",
   "segments.nameMissing": "Poimenujte segment.",
   "segments.noConditions": "Dodajte vsaj en izpolnjen pogoj.",
   "segments.fixConditions": "Nekatere pogoje je treba popraviti; glejte sporočila pod njimi.",
