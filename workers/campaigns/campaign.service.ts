@@ -4,6 +4,7 @@ import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
 import { campaignRecipients, campaigns, contacts, emailTemplates, languages, segments, users, type CampaignStatus, type Language } from "../db/schema";
+import { emailSettings } from "../email/email-config";
 import { transportFor } from "../email/transport";
 import { sendJobs } from "../jobs/enqueue";
 import { isVersionConflict } from "../db/version-guard";
@@ -452,7 +453,7 @@ export async function testSend(ctx: ServiceContext, env: Env, id: string, langua
   const rendered = renderForRecipient(
     template,
     { firstName: first, lastName: rest.join(" ") || null, primaryEmail: me.email, jobTitle: null, city: null, country: null, language: me.language },
-    { unsubscribeUrl: unsubscribeUrl(origin, token), ownerName: me.name, companyName: null, language: wanted },
+    { unsubscribeUrl: unsubscribeUrl(emailSettings(env).publicUrl ?? origin, token), ownerName: me.name, companyName: null, language: wanted },
   );
   await transportFor(env, ctx.db).send({
     workspaceId: current.workspaceId,

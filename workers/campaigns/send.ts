@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { campaignRecipients, campaigns, companies, contacts, emailSuppressions, emailTemplates, emailTemplateVariants, users } from "../db/schema";
 import { transportFor, type EmailTransport, type OutgoingEmail, type SendOutcome } from "../email/transport";
+import { emailSettings } from "../email/email-config";
 import { rawBatch } from "../imports/raw-batch";
 import { finishIfDone } from "./dispatch";
 import { signLink } from "./link-token";
@@ -223,7 +224,10 @@ async function sendClaimed(env: Env, db: Database, campaign: typeof campaigns.$i
     campaign.workspaceId,
     [...people.values()].flatMap((c) => (c.primaryEmail ? [c.primaryEmail.toLowerCase()] : [])),
   );
-  const origin = campaign.linkOrigin ?? "http://localhost:8787";
+  // PUBLIC_URL when configured (the address people reach Rapport on), else the origin the
+  // campaign was scheduled from.
+  const settings = emailSettings(env);
+  const origin = settings.publicUrl ?? campaign.linkOrigin ?? "http://localhost:8787";
   const fromDomain = campaign.fromAddress.slice(campaign.fromAddress.lastIndexOf("@") + 1);
 
   // Re-check every recipient first: consent withdrawn, unsubscribed, suppressed or deleted since
@@ -249,6 +253,7 @@ async function sendClaimed(env: Env, db: Database, campaign: typeof campaigns.$i
         unsubscribeUrl: unsubscribeUrl(origin, token),
         ownerName: contact.ownerName,
         companyName: contact.companyName,
+        unsubscribeMailto: settings.unsubscribeMailto,
         idempotencyKey: dedupeKey,
         messageIdDomain: fromDomain,
       });

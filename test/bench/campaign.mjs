@@ -1,0 +1,305 @@
+// The campaign benchmark and real-SMTP proof (issue 9). Seeds a fresh state folder, starts a
+// local SMTP sink (smtp-server on 127.0.0.1, an ephemeral port, no auth, no TLS) and `wrangler
+// dev` with EMAIL_TRANSPORT=smtp pointing at it, creates a campaign to every consented contact,
+// schedules it "now", fires the minute tick through /cdn-cgi/local/scheduled, and measures:
+// schedule → every recipient listed (materialise), schedule → every recipient handed to the
+// queue (enqueue), and emails/s end to end as the sink receives them. Everything stays on
+// 127.0.0.1; every wait is bounded.
+//
+//   node test/bench/campaign.mjs                       100,000 recipients, port 8798
+//   node test/bench/campaign.mjs --recipients 1000     the exactly-once proof: asserts that every
+//        consented contact received exactly one email (and nobody else any), in their language,
+//        with the RFC 8058 headers; exits non-zero otherwise
+//   --tick-seconds N   how often the minute tick is fired (default 15; the cron fires every 60)
+import { execFileSync, spawn } from "node:child_process";
+import { appendFileSync, closeSync, cpSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { SMTPServer } from "smtp-server";
+import { applyMigrations, findD1File, loadSeeder, projectEnv, root } from "../seed/lib.mjs";
+import { benchConfig, removeState } from "./server.mjs";
+
+const { values } = parseArgs({
+  options: {
+    recipients: { type: "string", default: "100000" },
+    port: { type: "string", default: "8798" },
+    "tick-seconds": { type: "string", default: "15" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const recipients = Number(values.recipients);
+const port = Number(values.port);
+const tickSeconds = Number(values["tick-seconds"]);
+if (!Number.isInteger(recipients) || recipients < 10 || recipients > 500_000) throw new Error("--recipients must be 10 … 500,000");
+if (!Number.isInteger(port) || port < 1024 || port > 65535) throw new Error("--port must be 1024 … 65535");
+if (!(tickSeconds >= 1 && tickSeconds <= 60)) throw new Error("--tick-seconds must be 1 … 60");
+// The small run is the proof: a third of its contacts have not consented and must get nothing.
+const proof = recipients <= 5000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const seconds = (ms) => (ms / 1000).toFixed(1);
+
+// ---- SMTP sink ---------------------------------------------------------------------------------
+
+function decodeWords(value) {
+  return value
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_, kind, text) =>
+      kind.toUpperCase() === "B" ? Buffer.from(text, "base64").toString("utf8") : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_m, h) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8"),
+    );
+}
+
+function headersOf(raw) {
+  const head = raw.split(/\r?\n\r?\n/)[0] ?? "";
+  const headers = {};
+  for (const line of head.replace(/\r?\n[ \t]+/g, " ").split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function startSink() {
+  const received = new Map(); // address → [{subject, listUnsubscribe, listUnsubscribePost}]
+  const stats = { messages: 0, first: 0, last: 0 };
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    logger: false,
+    size: 5 * 1024 * 1024,
+    onData(stream, session, callback) {
+      const chunks = [];
+      stream.on("data", (chunk) => chunks.push(chunk));
+      stream.on("end", () => {
+        const now = Date.now();
+        stats.messages += 1;
+        stats.first ||= now;
+        stats.last = now;
+        const keep = proof ? headersOf(Buffer.concat(chunks).toString("utf8")) : null;
+        for (const rcpt of session.envelope.rcptTo) {
+          const address = rcpt.address.toLowerCase();
+          const list = received.get(address) ?? [];
+          list.push(keep ? { subject: decodeWords(keep.subject ?? ""), listUnsubscribe: keep["list-unsubscribe"], listUnsubscribePost: keep["list-unsubscribe-post"] } : null);
+          received.set(address, list);
+        }
+        callback();
+      });
+    },
+  });
+  return new Promise((resolve, reject) => {
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve({ server, port: server.server.address().port, received, stats }));
+  });
+}
+
+// ---- State: seeded contacts, consent, a segment and a template ---------------------------------
+
+const subjects = { lt: "Žiemos naujienos, {{first_name}}", ru: "Зимние новости, {{first_name}}", en: "Winter news, {{first_name}}" };
+
+async function prepareState() {
+  const dir = mkdtempSync(join(tmpdir(), "rapport-campaign-bench-"));
+  applyMigrations(dir, { quiet: true });
+  const dbFile = findD1File(dir);
+  const contacts = proof ? Math.ceil(recipients * 1.5) : recipients;
+  const { seedDatabase } = await loadSeeder();
+  const seeded = await seedDatabase({ dbFile, contacts, companies: Math.max(10, Math.floor(contacts / 50)), seed: 9, now: Date.UTC(2026, 10, 22), log: () => {} });
+  const db = new DatabaseSync(dbFile);
+  // Every contact gets an address; in the proof, every third one has not consented.
+  db.exec(`UPDATE contacts SET primary_email = coalesce(primary_email, 'c' || search_rowid || '@bench.test')`);
+  db.exec(
+    proof
+      ? `UPDATE contacts SET consent_status = CASE WHEN rowid % 3 = 0 THEN 'denied' ELSE 'granted' END, language = CASE rowid % 3 WHEN 1 THEN 'lt' WHEN 2 THEN 'ru' ELSE 'en' END`
+      : `UPDATE contacts SET consent_status = 'granted'`,
+  );
+  const now = Date.now();
+  const segmentId = "seg_bench0000000000000000000001";
+  const templateId = "tpl_bench0000000000000000000001";
+  db.prepare("INSERT INTO segments (id, workspace_id, name, filter, created_at, updated_at) VALUES (?, ?, 'Everyone', ?, ?, ?)").run(segmentId, seeded.workspaceId, JSON.stringify({ op: "and", conditions: [] }), now, now);
+  db.prepare("INSERT INTO email_templates (id, workspace_id, name, default_language, created_at, updated_at) VALUES (?, ?, 'Bench', 'en', ?, ?)").run(templateId, seeded.workspaceId, now, now);
+  for (const [language, subject] of Object.entries(subjects)) {
+    db.prepare("INSERT INTO email_template_variants (template_id, language, subject, html) VALUES (?, ?, ?, ?)").run(templateId, language, subject, `<p>${subject}</p><p>Rapport bench.</p>`);
+  }
+  const expected = new Map(
+    db
+      .prepare("SELECT lower(primary_email) AS email, language FROM contacts WHERE deleted_at IS NULL AND consent_status = 'granted'")
+      .all()
+      .map((row) => [row.email, row.language]),
+  );
+  const notConsented = db.prepare("SELECT lower(primary_email) AS email FROM contacts WHERE deleted_at IS NULL AND consent_status <> 'granted'").all().map((row) => row.email);
+  db.close();
+  return { dir, seeded, segmentId, templateId, expected, notConsented };
+}
+
+// ---- Server ------------------------------------------------------------------------------------
+
+/** A frozen bundle (as test/bench/import.mjs does): source edits during the run cannot reload it. */
+function frozenConfig(dir, smtpPort) {
+  const config = benchConfig(dir);
+  appendFileSync(join(dir, ".dev.vars"), `\nEMAIL_TRANSPORT=smtp\nSMTP_URL=smtp://127.0.0.1:${smtpPort}?starttls=false\n`);
+  const bundle = join(dir, "bundle");
+  execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", bundle, "--config", config], { cwd: root, env: projectEnv(), stdio: ["ignore", "ignore", "inherit"] });
+  cpSync(join(root, "dist", "web"), join(dir, "assets"), { recursive: true });
+  const source = readFileSync(config, "utf8").replace(/^(\s*directory\s*=\s*).*$/m, `$1${JSON.stringify(join(dir, "assets"))}`);
+  const frozen = join(dir, "wrangler.frozen.toml");
+  writeFileSync(frozen, source.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(bundle, "index.js"))}\nno_bundle = true`));
+  return frozen;
+}
+
+async function startWrangler(dir, smtpPort) {
+  const logFile = join(dir, "wrangler-dev.log");
+  const out = openSync(logFile, "a");
+  const child = spawn(
+    join(root, "node_modules", ".bin", "wrangler"),
+    ["dev", "--config", frozenConfig(dir, smtpPort), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--inspector-port", String(port + 1000), "--log-level", "warn", "--test-scheduled"],
+    { cwd: root, env: projectEnv(), detached: true, stdio: ["ignore", out, out] },
+  );
+  closeSync(out);
+  const kill = () => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("exit", kill);
+  let exited = null;
+  child.on("exit", (code) => {
+    exited = code ?? -1;
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exited !== null) throw new Error(`wrangler dev exited (${exited}); see ${logFile}`);
+    try {
+      const response = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return { origin, child, logFile, kill };
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  kill();
+  throw new Error(`wrangler dev did not answer on ${origin} within 120 s; see ${logFile}`);
+}
+
+async function request(origin, method, path, { token, json } = {}) {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json ? { "content-type": "application/json" } : {}) },
+    body: json ? JSON.stringify(json) : undefined,
+    signal: AbortSignal.timeout(120_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text.slice(0, 400)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function tick(origin) {
+  const response = await fetch(`${origin}/cdn-cgi/local/scheduled?cron=*+*+*+*+*`, { signal: AbortSignal.timeout(120_000) });
+  await response.text();
+  if (!response.ok) throw new Error(`scheduled tick → ${response.status}`);
+}
+
+// ---- Run ---------------------------------------------------------------------------------------
+
+async function main() {
+  const t0 = Date.now();
+  const sink = await startSink();
+  console.log(`SMTP sink on 127.0.0.1:${sink.port}`);
+  const state = await prepareState();
+  console.log(`seeded ${state.expected.size.toLocaleString("en")} consented contacts (+${state.notConsented.length.toLocaleString("en")} without consent) in ${seconds(Date.now() - t0)} s`);
+  let server = null;
+  let failures = 0;
+  const fail = (message) => {
+    failures += 1;
+    console.log(`FAIL ${message}`);
+  };
+  try {
+    server = await startWrangler(state.dir, sink.port);
+    const { origin } = server;
+    console.log(`wrangler dev ready at ${origin}`);
+    const session = await request(origin, "POST", "/api/v1/auth/login", { json: { email: state.seeded.email, password: state.seeded.password } });
+    const key = await request(origin, "POST", "/api/v1/api-keys", { token: session.access_token, json: { name: "campaign bench", scope: "write" } });
+    const campaign = await request(origin, "POST", "/api/v1/campaigns", {
+      token: key.key,
+      json: { name: "Bench", segment_id: state.segmentId, template_id: state.templateId, from_name: "Rapport Bench", from_address: "bench@rapport.test", reply_to: "hello@rapport.test" },
+    });
+
+    const scheduledAt = Date.now();
+    let current = await request(origin, "POST", `/api/v1/campaigns/${campaign.id}/schedule`, { token: key.key, json: { mode: "now" } });
+    console.log(`scheduled in ${seconds(Date.now() - scheduledAt)} s (status ${current.status})`);
+    let materialized = null;
+    let enqueued = null;
+    let lastTick = 0;
+    let lastPrint = 0;
+    const deadline = scheduledAt + 20 * 60_000;
+    while (current.status === "sending" || current.status === "scheduled") {
+      if (Date.now() > deadline) throw new Error(`still ${current.status} after 20 minutes: ${JSON.stringify(current.counts)}`);
+      if (Date.now() - lastTick >= tickSeconds * 1000) {
+        lastTick = Date.now();
+        await tick(origin);
+      }
+      await sleep(500);
+      current = await request(origin, "GET", `/api/v1/campaigns/${campaign.id}`, { token: key.key });
+      if (!materialized && current.materialized_at) materialized = Date.parse(current.materialized_at) - scheduledAt;
+      if (materialized && !enqueued) {
+        const pending = await request(origin, "GET", `/api/v1/campaigns/${campaign.id}/recipients?status=pending&limit=1`, { token: key.key });
+        if (pending.data.length === 0) enqueued = Date.now() - scheduledAt;
+      }
+      if (Date.now() - lastPrint > 10_000) {
+        lastPrint = Date.now();
+        console.log(`  ${seconds(Date.now() - scheduledAt)} s: ${current.status} ${JSON.stringify(current.counts)}; sink has ${sink.stats.messages.toLocaleString("en")}`);
+      }
+    }
+    const total = Date.now() - scheduledAt;
+    // Let the last SMTP transactions land.
+    for (let i = 0; i < 20 && sink.stats.messages < current.counts.sent; i++) await sleep(250);
+    const endToEnd = sink.stats.last - scheduledAt;
+    const sinkWindow = sink.stats.last - sink.stats.first;
+    console.log("");
+    console.log(`status                     ${current.status} ${JSON.stringify(current.counts)}`);
+    console.log(`materialise (all listed)   ${materialized === null ? "?" : `${seconds(materialized)} s`}`);
+    console.log(`enqueue (none pending)     ${enqueued === null ? "?" : `${seconds(enqueued)} s`}   (tick every ${tickSeconds} s; ≤ 30,000 claimed per campaign per tick)`);
+    console.log(`emails at the sink         ${sink.stats.messages.toLocaleString("en")}`);
+    console.log(`schedule → last email      ${seconds(endToEnd)} s → ${Math.round((sink.stats.messages / endToEnd) * 1000)} emails/s end to end`);
+    console.log(`first → last email         ${seconds(sinkWindow)} s → ${Math.round((sink.stats.messages / Math.max(1, sinkWindow)) * 1000)} emails/s while sending`);
+    console.log(`campaign sent after        ${seconds(total)} s`);
+
+    if (current.status !== "sent") fail(`campaign ended ${current.status}`);
+    if (current.counts.sent !== state.expected.size) fail(`sent ${current.counts.sent}, expected ${state.expected.size}`);
+    const duplicates = [...sink.received.values()].filter((list) => list.length > 1).length;
+    const missing = [...state.expected.keys()].filter((address) => !sink.received.has(address)).length;
+    const strangers = [...sink.received.keys()].filter((address) => !state.expected.has(address)).length;
+    console.log(`exactly once               ${duplicates} duplicated, ${missing} missing, ${strangers} not consented/unknown`);
+    if (duplicates || missing || strangers) fail("not exactly once per consented contact");
+    if (proof) {
+      let wrongLanguage = 0;
+      let noHeaders = 0;
+      for (const [address, [email]] of sink.received) {
+        const language = state.expected.get(address);
+        const wanted = (subjects[language] ?? subjects.en).replace(" {{first_name}}", "");
+        if (!email?.subject.startsWith(wanted.slice(0, 12))) wrongLanguage += 1;
+        if (!/^<https?:\/\/[^>]+\/u\/rcp_[^>]+>/.test(email?.listUnsubscribe ?? "") || email?.listUnsubscribePost !== "List-Unsubscribe=One-Click") noHeaders += 1;
+      }
+      console.log(`language / RFC 8058        ${wrongLanguage} in the wrong language, ${noHeaders} without List-Unsubscribe + One-Click`);
+      const sample = [...sink.received.entries()].slice(0, 3).map(([address, [email]]) => `${address}: ${email?.subject}`);
+      console.log(`sample                     ${sample.join(" | ")}`);
+      if (wrongLanguage || noHeaders) fail("language or unsubscribe headers wrong");
+    }
+  } finally {
+    if (server) {
+      server.kill();
+      await sleep(500);
+    }
+    await new Promise((resolve) => sink.server.close(resolve));
+    if (!values.keep) removeState(state.dir);
+    else console.log(`kept ${state.dir}`);
+  }
+  console.log(failures === 0 ? "\nOK" : `\n${failures} check(s) failed`);
+  process.exitCode = failures === 0 ? 0 : 1;
+}
+
+await main();
