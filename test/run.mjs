@@ -58,23 +58,23 @@ try {
       failed += count("fail");
     } else failed += 1;
   }
-  try {
-    await run("Unit and integration tests (workerd)", "npx", [
-      "vitest",
-      "run",
-      "--config",
-      "test/vitest.config.ts",
-      "--reporter=default",
-      "--reporter=json",
-      `--outputFile.json=${resultsDir}/vitest.json`,
-    ]);
-  } finally {
+  // Scale tests (*-scale.test.ts) assert time budgets, so they run after the rest, one file at a
+  // time, instead of competing for the CPU with every other test file.
+  const vitestSteps = [
+    ["Unit and integration tests (workerd)", ["--exclude", "**/*-scale.test.ts"], "vitest.json"],
+    ["Scale tests with time budgets (workerd, one file at a time)", ["--no-file-parallelism", "--passWithNoTests", "scale.test.ts"], "vitest-scale.json"],
+  ];
+  for (const [label, args, reportFile] of vitestSteps) {
     try {
-      const report = JSON.parse(readFileSync(`${resultsDir}/vitest.json`, "utf8"));
-      passed += report.numPassedTests;
-      failed += report.numFailedTests;
-    } catch {
-      failed += 1;
+      await run(label, "npx", ["vitest", "run", "--config", "test/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${resultsDir}/${reportFile}`, ...args]);
+    } finally {
+      try {
+        const report = JSON.parse(readFileSync(`${resultsDir}/${reportFile}`, "utf8"));
+        passed += report.numPassedTests;
+        failed += report.numFailedTests;
+      } catch {
+        failed += 1;
+      }
     }
   }
   await run("Web client build", "node", ["web/build.mjs"]);
