@@ -5,7 +5,6 @@ import { activityRoutes } from "./activities/activity.routes";
 import { apiKeyRoutes } from "./api-keys/api-key.routes";
 import { auditRoutes } from "./audit/audit.routes";
 import { authRoutes } from "./auth/auth.routes";
-import { campaignRoutes } from "./campaigns/campaign.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
 import { dealRoutes } from "./deals/deal.routes";
@@ -37,6 +36,9 @@ import { teamRoutes } from "./team/team.routes";
 import { timelineRoutes } from "./timeline/timeline.routes";
 import { workspaceRoutes } from "./workspaces/workspace.routes";
 import { segmentRoutes } from "./segments/segment.routes";
+import { suppressionRoutes } from "./campaigns/suppression.routes";
+import { templateRoutes } from "./campaigns/template.routes";
+import { unsubscribeRoutes } from "./campaigns/unsubscribe.routes";
 
 export const maxBodyBytes = 1024 * 1024;
 
@@ -100,7 +102,8 @@ export function createApp() {
     .route("/", outboxRoutes)
     .route("/", qualityRoutes)
     .route("/", segmentRoutes)
-    .route("/", campaignRoutes)
+    .route("/", templateRoutes)
+    .route("/", suppressionRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);
@@ -112,6 +115,8 @@ export function createApp() {
     }),
   );
   app.route("/f", publicFormRoutes);
+  // Unsubscribe links from campaign emails: public pages, the signed token is the credential.
+  app.route("/u", unsubscribeRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
