@@ -8,7 +8,7 @@
 // one click; the report shows 1 unsubscribed. Own browser context and workspace (E2E_ONLY=campaigns).
 import { api } from "./page-api.mjs";
 
-export async function campaignsFlow({ browser, origin, step, assert, screenshot }) {
+export async function campaignsFlow({ browser, origin, step: runStep, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Naujienos ${stamp}`, name: "Eglė Jankauskienė", email: `egle-${stamp}@example.com`, password: "correct horse battery staple" };
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Vilnius" });
@@ -23,6 +23,16 @@ export async function campaignsFlow({ browser, origin, step, assert, screenshot 
     assert(response.ok, `scheduled trigger answered ${response.status}`);
   };
   const ids = {};
+  // A failing step leaves a picture of the page as it was.
+  const step = (name, fn) =>
+    runStep(name, async () => {
+      try {
+        await fn();
+      } catch (error) {
+        await screenshot(page, "campaigns-failed").catch(() => undefined);
+        throw new Error(`${error instanceof Error ? error.message : error}\nstatus region: ${await page.locator("#app-status").textContent().catch(() => "")}\nform message: ${await page.locator("[data-form-message]").first().textContent().catch(() => "")}`);
+      }
+    });
   const nav = () => page.getByRole("navigation", { name: "Main navigation" });
   const noOverflow = async (what) => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -215,7 +225,7 @@ export async function campaignsFlow({ browser, origin, step, assert, screenshot 
     await screenshot(page, "campaign-report-unsubscribed");
   });
 
-  await step("campaigns: phone width — the builder, the wizard and the report fit without horizontal scroll", async () => {
+  await step("campaigns: phone width — the builder, the wizard, the template and the report fit without horizontal scroll; the report in Lithuanian", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of [`/campaigns/segments/${ids.segment}`, "/campaigns/new", `/campaigns/templates/${ids.template}`, `/campaigns/${ids.campaign}`]) {
       await page.goto(`${origin}${path}`);
@@ -223,7 +233,13 @@ export async function campaignsFlow({ browser, origin, step, assert, screenshot 
       await page.waitForTimeout(300);
       await noOverflow(path);
     }
-    await screenshot(page, "campaign-phone");
+    // The last page visited is the campaign's report: in Lithuanian it says who unsubscribed.
+    await page.getByTestId("language").selectOption("lt");
+    await page.getByRole("heading", { name: "Eiga" }).waitFor();
+    await page.getByTestId("count-unsubscribed").locator("xpath=..").getByText("Atsisakė").waitFor();
+    await screenshot(page, "campaign-phone-lt");
+    await page.getByTestId("language").selectOption("en");
+    await page.getByRole("heading", { name: "Progress" }).waitFor();
     await page.goto(`${origin}/campaigns/segments/${ids.segment}`);
     // Ona unsubscribed (consent now denied), so the segment holds John alone.
     await page.getByTestId("segment-count").filter({ hasText: "Matching contact: 1" }).waitFor();

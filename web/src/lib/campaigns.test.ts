@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { campaignRecipientStatuses as workerRecipientStatuses, campaignScheduleModes, campaignStatuses as workerCampaignStatuses } from "../../../workers/db/schema";
+import { maxThrottlePerMinute } from "../../../workers/campaigns/campaign.schema";
 import { mergeFields as workerMergeFields, parseTemplate } from "../../../workers/campaigns/template";
 import { SegmentFilter, segmentFields as workerSegmentFields } from "../../../workers/segments/segment-filter";
 import {
@@ -12,6 +13,7 @@ import {
   insertAt,
   itemOfPointer,
   listValues,
+  maxThrottle,
   mergeFields,
   mergeTag,
   newCondition,
@@ -42,6 +44,7 @@ describe("the page's copy of the server's vocabulary", () => {
     expect([...campaignStatuses].sort()).toEqual([...workerCampaignStatuses].sort());
     expect([...recipientStatuses].sort()).toEqual([...workerRecipientStatuses].sort());
     expect([...scheduleModes]).toEqual([...campaignScheduleModes]);
+    expect(maxThrottle).toBe(maxThrottlePerMinute);
   });
 
   it("offers for every field operators the worker's schema accepts", () => {
