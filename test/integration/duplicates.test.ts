@@ -1,9 +1,8 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index";
-import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
+import type { JobMessage } from "../../workers/jobs/messages";
 import { addMember, call, expectProblem, field, signUp, type Account } from "../helpers/api";
+import { captureJobSends, deliverJobs, drainJobs } from "../helpers/queue";
 
 // Duplicate review end to end: contacts through the API, the scan through the real queue
 // consumer (sendBatch is captured so each test decides when the consumer runs), clusters,
@@ -16,25 +15,14 @@ type ClusterPageJson = { data: ClusterJson[]; next_cursor: string | null; last_s
 
 let sent: JobMessage[] = [];
 function captureSends() {
-  sent = [];
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    for (const message of messages) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
+  sent = captureJobSends();
 }
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-let messageCounter = 0;
-async function deliver(bodies: JobMessage[]) {
-  const messages = bodies.map((body) => ({ id: `dup-msg-${(messageCounter += 1)}`, timestamp: new Date(), attempts: 1, body }));
-  const batch = createMessageBatch("rapport-jobs", messages);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
+const deliver = deliverJobs;
 
 async function contact(account: Account, body: Record<string, unknown>): Promise<ContactJson> {
   const res = await call("POST", "/api/v1/contacts", { token: account.token, body });

@@ -1,13 +1,11 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { countContactsUpTo } from "../../workers/contacts/contact.service";
 import { createDatabase } from "../../workers/db/client";
 import { runExport } from "../../workers/exports/export.service";
 import { parseChunk } from "../../workers/imports/parse";
-import worker from "../../workers/index";
-import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
 import { addMember, call, expectProblem, field, signUp, type Account, type CallResult } from "../helpers/api";
+import { captureJobSends, deliverJobs, drainJobs } from "../helpers/queue";
 import { meteredD1, type Metered } from "../helpers/metered-d1";
 
 // Exports end to end: the direct download streams exactly the list endpoint's rows for the same
@@ -17,39 +15,14 @@ import { meteredD1, type Metered } from "../helpers/metered-d1";
 const bom = [0xef, 0xbb, 0xbf];
 const today = () => new Date().toISOString().slice(0, 10);
 
-function captureSends() {
-  const sent: JobMessage[] = [];
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    for (const message of messages) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
-  return sent;
-}
+const captureSends = captureJobSends;
+const deliver = deliverJobs;
+const drain = drainJobs;
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-let batchCounter = 0;
-async function deliver(bodies: JobMessage[]) {
-  const messages = bodies.map((body) => {
-    batchCounter += 1;
-    return { id: `exp-msg-${batchCounter}`, timestamp: new Date(), attempts: 1, body };
-  });
-  const batch = createMessageBatch("rapport-jobs", messages);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
-
-/** Delivers captured messages (and the ones they send) until the queue is empty. */
-async function drain(sent: JobMessage[]) {
-  for (let rounds = 0; sent.length > 0; rounds += 1) {
-    expect(rounds).toBeLessThan(100);
-    const result = await deliver(sent.splice(0, sent.length));
-    expect(result.retryMessages).toEqual([]);
-  }
-}
 
 async function bytesOf(res: CallResult): Promise<Uint8Array> {
   return new Uint8Array(await res.response.arrayBuffer());

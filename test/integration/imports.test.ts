@@ -1,11 +1,10 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index";
 import { encodeLegacy } from "../../workers/imports/decode";
 import { runImport } from "../../workers/imports/import-runner";
-import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
+import type { JobMessage } from "../../workers/jobs/messages";
 import { addMember, call, expectProblem, field, signUp, type Account, type CallResult } from "../helpers/api";
+import { captureJobSends, deliverJobs, drainJobs } from "../helpers/queue";
 
 // CSV import end to end: multipart upload → stored chunks → import.run through the real queue
 // consumer (driven with the workerd test helpers, as in reminders.test.ts) → contacts, report,
@@ -31,28 +30,14 @@ const upload = (account: Account, file: Uint8Array | string, fields: Record<stri
 
 let sent: JobMessage[] = [];
 function captureSends() {
-  sent = [];
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    for (const message of messages) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
+  sent = captureJobSends();
 }
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-let batchCounter = 0;
-async function deliver(bodies: JobMessage[]) {
-  const messages = bodies.map((body) => {
-    batchCounter += 1;
-    return { id: `imp-msg-${batchCounter}`, timestamp: new Date(), attempts: 1, body };
-  });
-  const batch = createMessageBatch("rapport-jobs", messages);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
+const deliver = deliverJobs;
 
 /** Delivers the captured import.run messages (and any continuation) until none are left. */
 async function drain() {

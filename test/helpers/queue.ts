@@ -1,0 +1,40 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect, vi } from "vitest";
+import worker from "../../workers/index";
+import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
+
+// Driving the jobs queue by hand in tests: capture what the code under test enqueues instead of
+// letting the local queue deliver it at its own pace, then deliver it (or a duplicate, or a
+// replay) to the real consumer and read what it acked and retried. Restore the spy with
+// vi.restoreAllMocks() (an afterEach in the test file).
+
+/** From now on, messages sent with JOBS.sendBatch land in the returned array (validated) instead of the queue. */
+export function captureJobSends(): JobMessage[] {
+  const sent: JobMessage[] = [];
+  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
+    for (const message of messages) sent.push(JobMessageSchema.parse(message.body));
+    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
+  });
+  return sent;
+}
+
+let delivered = 0;
+
+/** Delivers `bodies` as one batch to the Worker's queue consumer and returns the acks and retries. */
+export async function deliverJobs(bodies: readonly JobMessage[], attempts = 1) {
+  const messages = bodies.map((body) => ({ id: `test-msg-${(delivered += 1)}`, timestamp: new Date(), attempts, body }));
+  const batch = createMessageBatch("rapport-jobs", messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+/** Delivers the captured messages, and the ones they send in turn, until none are left; none may be retried. */
+export async function drainJobs(sent: JobMessage[], maxRounds = 100): Promise<void> {
+  for (let round = 0; sent.length > 0; round += 1) {
+    expect(round).toBeLessThan(maxRounds);
+    const result = await deliverJobs(sent.splice(0, sent.length));
+    expect(result.retryMessages).toEqual([]);
+  }
+}
