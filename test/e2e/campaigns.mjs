@@ -237,6 +237,8 @@ export async function campaignsFlow({ browser, origin, step: runStep, assert, sc
     await page.getByTestId("language").selectOption("lt");
     await page.getByRole("heading", { name: "Eiga" }).waitFor();
     await page.getByTestId("count-unsubscribed").locator("xpath=..").getByText("Atsisakė").waitFor();
+    await page.getByTestId("campaign-summary").filter({ hasText: "Atlikta 100%" }).waitFor();
+    await page.getByTestId("recipients").getByText(/^Atsisakė /).first().waitFor();
     await screenshot(page, "campaign-phone-lt");
     await page.getByTestId("language").selectOption("en");
     await page.getByRole("heading", { name: "Progress" }).waitFor();

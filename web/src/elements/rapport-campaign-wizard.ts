@@ -1,6 +1,6 @@
 import { type CampaignInput, campaignsApi, type Segment, type Template } from "../api/campaigns";
 import { ApiError } from "../api/client";
-import { bindText, language, t, type MessageKey } from "../i18n";
+import { bindAttribute, bindText, language, languageChanged, t, type MessageKey } from "../i18n";
 import { isEmailAddress, parseThrottle, quietHours, scheduleBody, type ScheduleMode, scheduleModes, type WizardStep, wizardSteps } from "../lib/campaigns";
 import { formatDateTime, formatNumber, languageName } from "../lib/format";
 import { navigate } from "../router";
@@ -50,7 +50,14 @@ export class RapportCampaignWizard extends HTMLElement {
   private readonly review = h("dl", { class: "facts wizard-review", "data-testid": "wizard-review" });
   private mode: ScheduleMode = "now";
 
+  private readonly onLanguage = () => {
+    void this.showCount();
+    this.showTemplate();
+    if (this.step === "review") this.renderReview();
+  };
+
   connectedCallback(): void {
+    window.addEventListener(languageChanged, this.onLanguage);
     const me = currentMe();
     this.fromName.value = me?.workspace.name ?? "";
     this.fromAddress.value = me?.user?.email ?? "";
@@ -85,6 +92,10 @@ export class RapportCampaignWizard extends HTMLElement {
     void this.load();
   }
 
+  disconnectedCallback(): void {
+    window.removeEventListener(languageChanged, this.onLanguage);
+  }
+
   private section(step: WizardStep, ...children: Node[]): void {
     const legend = bindText(h("legend", {}), stepKey(step));
     this.sections.set(step, h("fieldset", { class: "wizard-step", "data-step": step, hidden: true }, legend, ...children));
@@ -92,7 +103,7 @@ export class RapportCampaignWizard extends HTMLElement {
 
   private scheduleFields(): HTMLElement {
     const group = h("div", { class: "wizard-modes", role: "radiogroup" });
-    group.setAttribute("aria-label", t("wizard.when"));
+    bindAttribute(group, "aria-label", "wizard.when");
     const name = uid("mode");
     const extras: Record<ScheduleMode, HTMLElement> = {
       now: ht("p", "wizard.nowHint", { class: "hint" }),

@@ -1,7 +1,7 @@
 import { type Campaign, type CampaignCounts, campaignsApi, type Recipient } from "../api/campaigns";
 import { ApiError } from "../api/client";
 import { isLiveSignal, liveEvent } from "../api/live";
-import { bindAttribute, bindText, language, t, type MessageKey } from "../i18n";
+import { bindAttribute, bindText, language, languageChanged, t, type MessageKey } from "../i18n";
 import { campaignActions, isActive, progressPercent, type RecipientStatus, recipientStatuses } from "../lib/campaigns";
 import { formatDateTime, formatNumber } from "../lib/format";
 import { can } from "../lib/permissions";
@@ -48,17 +48,25 @@ export class RapportCampaign extends HTMLElement {
     if (type === "resync" || ((type === "campaign.progress" || type === "campaign.updated") && "id" in event.detail && event.detail.id === this.campaignId)) this.refreshSoon();
   };
 
+  // Text built with t() (sentences with numbers and dates, cell labels) is rebuilt in the new language.
+  private readonly onLanguage = () => {
+    this.render();
+    this.renderRows();
+  };
+
   connectedCallback(): void {
     this.campaignId = this.getAttribute("campaign-id") ?? "";
     this.replaceChildren(this.head, h("div", { class: "settings-layout" }, campaignNav("campaigns"), h("div", { class: "settings-content stack" }, this.progressBox, this.reportBox)));
     this.progressBox.append(ht("p", "app.loading", { class: "loading" }));
     this.more.addEventListener("click", () => void this.loadRecipients(true));
     window.addEventListener(liveEvent, this.onLive);
+    window.addEventListener(languageChanged, this.onLanguage);
     void this.refresh();
   }
 
   disconnectedCallback(): void {
     window.removeEventListener(liveEvent, this.onLive);
+    window.removeEventListener(languageChanged, this.onLanguage);
     clearTimeout(this.pollTimer);
     clearTimeout(this.refreshTimer);
   }

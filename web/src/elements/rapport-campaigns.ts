@@ -1,6 +1,6 @@
 import { type Campaign, campaignsApi, type Segment, type Template } from "../api/campaigns";
 import { isLiveSignal, liveEvent } from "../api/live";
-import { bindAttribute, language, t, type MessageKey } from "../i18n";
+import { bindAttribute, language, languageChanged, t, type MessageKey } from "../i18n";
 import { formatDateTime, formatNumber } from "../lib/format";
 import { can } from "../lib/permissions";
 import { navigate } from "../router";
@@ -31,6 +31,8 @@ export class RapportCampaigns extends HTMLElement {
     if (type === "resync" || type === "campaign.updated" || type === "campaign.progress" || type === "segment.changed" || type === "template.changed") void this.load();
   };
 
+  private readonly onLanguage = () => void this.load();
+
   private get view(): CampaignView {
     const view = this.getAttribute("view");
     return view === "segments" || view === "templates" ? view : "campaigns";
@@ -53,12 +55,14 @@ export class RapportCampaigns extends HTMLElement {
     this.body.append(ht("p", "app.loading", { class: "loading" }));
     if (writable) this.removeKeys = listShortcuts({ n: () => navigate(href) });
     window.addEventListener(liveEvent, this.onLive);
+    window.addEventListener(languageChanged, this.onLanguage);
     void this.load();
   }
 
   disconnectedCallback(): void {
     this.removeKeys();
     window.removeEventListener(liveEvent, this.onLive);
+    window.removeEventListener(languageChanged, this.onLanguage);
   }
 
   private async load(): Promise<void> {

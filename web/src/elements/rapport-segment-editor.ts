@@ -1,7 +1,7 @@
 import type { Member } from "../../../workers/team/member.schema";
 import { campaignsApi, type SegmentPreview } from "../api/campaigns";
 import { ApiError } from "../api/client";
-import { bindAttribute, bindText, language, t, type MessageKey } from "../i18n";
+import { bindAttribute, bindText, language, languageChanged, t, type MessageKey } from "../i18n";
 import {
   canNest,
   conditionCount,
@@ -81,6 +81,12 @@ export class RapportSegmentEditor extends HTMLElement {
   private readonly openList = ht("a", "segments.openAsList", { class: "button subtle", href: "/contacts", hidden: true, "data-testid": "open-as-list" });
   private readonly removeButton = ht("button", "records.delete", { type: "button", class: "button danger", hidden: true });
 
+  // Choice labels and the count sentence are built with t(); a new language rebuilds them.
+  private readonly onLanguage = () => {
+    this.renderBuilder();
+    this.schedulePreview(0);
+  };
+
   connectedCallback(): void {
     this.segmentId = this.getAttribute("segment-id");
     const writable = can.writeRecords(role());
@@ -99,10 +105,12 @@ export class RapportSegmentEditor extends HTMLElement {
     );
     onSubmit(this.form, () => this.save());
     this.removeButton.addEventListener("click", () => void this.deleteRecord());
+    window.addEventListener(languageChanged, this.onLanguage);
     void this.load();
   }
 
   disconnectedCallback(): void {
+    window.removeEventListener(languageChanged, this.onLanguage);
     clearTimeout(this.previewTimer);
     this.previewAbort?.abort();
   }

@@ -1,7 +1,7 @@
 import type { Contact } from "../../../workers/contacts/contact.schema";
 import { campaignsApi, type TemplateInput } from "../api/campaigns";
 import { api, ApiError } from "../api/client";
-import { bindAttribute, bindText, language, t, type MessageKey } from "../i18n";
+import { bindAttribute, bindText, language, languageChanged, t, type MessageKey } from "../i18n";
 import { filledVariants, insertAt, type MergeField, mergeFields, mergeTag, type TemplateLanguage, templateErrorTarget, templateLanguages, type VariantDraft } from "../lib/campaigns";
 import { languageName } from "../lib/format";
 import { can } from "../lib/permissions";
@@ -42,7 +42,16 @@ export class RapportTemplateEditor extends HTMLElement {
   private readonly removeButton = ht("button", "records.delete", { type: "button", class: "button danger", hidden: true });
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
 
+  // Language names (tabs, selects) come from Intl in the UI's language; a switch renames them.
+  private readonly onLanguage = () => {
+    for (const [code, panel] of this.panels) panel.tab.textContent = languageName(code, language());
+    for (const select of [this.defaultLanguage, this.previewLanguage]) {
+      for (const option of select.options) if (option.value) option.textContent = languageName(option.value, language());
+    }
+  };
+
   connectedCallback(): void {
+    window.addEventListener(languageChanged, this.onLanguage);
     this.templateId = this.getAttribute("template-id");
     const writable = can.writeRecords(role());
     for (const code of templateLanguages) this.defaultLanguage.append(h("option", { value: code }, languageName(code, language())));
@@ -80,6 +89,7 @@ export class RapportTemplateEditor extends HTMLElement {
   }
 
   disconnectedCallback(): void {
+    window.removeEventListener(languageChanged, this.onLanguage);
     clearTimeout(this.searchTimer);
   }
 
