@@ -20,8 +20,11 @@ import { renderForRecipient, unsubscribeUrl, type RenderableTemplate } from "./r
 export const leaseMs = 120_000;
 /** Sends per recipient before it is marked failed; below the queue's max_retries, so the last try marks it. */
 export const maxSendAttempts = 5;
-/** Recipients sent between two status writes: the most a consumer killed mid-chunk could resend. */
-export const sendChunk = 10;
+/**
+ * Recipients sent over one SMTP connection between two status writes: the most a consumer killed
+ * mid-chunk could resend. 25 rather than 10: each connection costs a greeting, EHLO and QUIT.
+ */
+export const sendChunk = 25;
 
 /** Thrown to have the queue redeliver the message later (with backoff). */
 export class RetryLater extends Error {}
