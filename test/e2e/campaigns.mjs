@@ -90,6 +90,12 @@ export async function campaignsFlow({ browser, origin, step: runStep, assert, sc
     await third.getByRole("checkbox", { name: "Agreed" }).focus();
     await page.keyboard.press("Space");
     await count.filter({ hasText: "Matching contacts: 2" }).waitFor();
+    // Removing a condition widens the segment at once; Undo brings it back.
+    await third.getByRole("button", { name: "Remove condition" }).click();
+    await count.filter({ hasText: "Matching contacts: 3" }).waitFor();
+    await page.getByTestId("undo").click();
+    await count.filter({ hasText: "Matching contacts: 2" }).waitFor();
+    assert((await page.getByTestId("condition").count()) === 3, "undo did not bring the consent condition back");
     // Checked in the last step, so a wrong sample does not hide what comes after it.
     ids.sample = (await page.getByTestId("segment-sample").textContent()) ?? "";
     await screenshot(page, "segment-builder");
