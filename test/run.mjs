@@ -78,6 +78,13 @@ try {
     }
   }
   await run("Web client build", "node", ["web/build.mjs"]);
+  // The SMTP transport against a real SMTP server (smtp-server on 127.0.0.1) through wrangler
+  // dev, which workerd tests cannot reach; after the web build, which wrangler dev serves. ~10 s.
+  const smtp = await run("SMTP transport against a local SMTP server (wrangler dev)", "node", ["test/smtp/transport.mjs"], { capture: true });
+  const smtpCounts = [...smtp.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
+  if (!smtpCounts) throw new Error("The SMTP transport test printed no result line");
+  passed += Number(smtpCounts[1]);
+  failed += Number(smtpCounts[2]);
   await run("Deployable bundle (wrangler deploy --dry-run)", "npx", ["wrangler", "deploy", "--dry-run", "--outdir", ".wrangler/dry-run"]);
   await run("Benchmark smoke (npm run bench:smoke)", "npm", ["run", "bench:smoke"]);
   const e2e = await run("Browser test (playwright-core + Chromium)", "node", ["test/e2e/run.mjs"], { capture: true });

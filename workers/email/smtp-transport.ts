@@ -29,6 +29,8 @@ const isAuthType = (value: string): value is AuthType => (authTypes as readonly 
  * (the methods to try, default all three), `starttls=false` (never upgrade; only for a relay on a
  * trusted network), `timeout_ms=` (socket and response timeout).
  */
+const byteString = (text: string) => String.fromCharCode(...new TextEncoder().encode(text));
+
 export function parseSmtpUrl(input: string): SmtpConfig {
   let url: URL;
   try {
@@ -46,10 +48,22 @@ export function parseSmtpUrl(input: string): SmtpConfig {
   if (port === 25) throw new Error("SMTP_URL uses port 25, which Workers cannot reach: use the provider's submission port 587 or 465");
   const config: SmtpConfig = { host, port, secure, startTls: url.searchParams.get("starttls") !== "false" };
   if (url.username) {
-    config.credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+    const username = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
     const wanted = (url.searchParams.get("auth") ?? authTypes.join(",")).split(",").map((s) => s.trim().toLowerCase());
-    const auth = wanted.filter(isAuthType);
+    let auth = wanted.filter(isAuthType);
     if (auth.length === 0 || auth.length !== wanted.length) throw new Error(`SMTP_URL auth= must list some of ${authTypes.join(", ")}`);
+    if (ascii.test(username + password)) {
+      config.credentials = { username, password };
+    } else {
+      // worker-mailer base64-encodes PLAIN and LOGIN credentials with btoa, which reads each
+      // UTF-16 unit as one byte: "ä" would go out as Latin-1 0xE4 and the server (expecting
+      // UTF-8, RFC 4616) refuses the login. Handing it the UTF-8 bytes as a byte string makes
+      // btoa produce the right base64; CRAM-MD5 encodes with TextEncoder instead, so it is not offered.
+      auth = auth.filter((type) => type !== "cram-md5");
+      if (auth.length === 0) throw new Error("SMTP_URL credentials with non-ASCII characters need auth=plain or auth=login");
+      config.credentials = { username: byteString(username), password: byteString(password) };
+    }
     config.authType = auth;
   }
   const timeout = url.searchParams.get("timeout_ms");
@@ -79,13 +93,15 @@ function base64(bytes: Uint8Array): string {
 }
 
 /**
- * RFC 2047 B-encoded words of at most 75 characters each, split between characters (never inside
+ * RFC 2047 B-encoded words of at most 60 characters each, split between characters (never inside
  * one UTF-8 sequence or surrogate pair), joined by folding whitespace.
  */
 export function encodeWords(text: string): string {
   const words: string[] = [];
-  // "=?UTF-8?B?" + "?=" is 12 characters; 63 base64 characters carry 45 bytes → 75 in all.
-  const maxBytes = 45;
+  // "=?UTF-8?B?" + "?=" is 12 characters; 48 base64 characters carry 36 bytes → 60 in all, so
+  // even the first word, on the line after "Subject: " or "Reply-To: ", keeps the line within
+  // the 76 characters RFC 2047 §2 allows.
+  const maxBytes = 36;
   let chunk = "";
   let chunkBytes = 0;
   for (const char of text) {
@@ -115,7 +131,8 @@ export function formatAddress(email: string, name: string | null | undefined): s
   const address = noLineBreaks(email).trim();
   const display = noLineBreaks(name ?? "").trim();
   if (!display) return address;
-  if (!ascii.test(display)) return `${encodeWords(display)} <${address}>`;
+  // Folded before the address, so the last word's line stays short too.
+  if (!ascii.test(display)) return `${encodeWords(display)}\r\n <${address}>`;
   if (/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/.test(display)) return `${display} <${address}>`;
   return `"${display.replace(/(["\\])/g, "\\$1")}" <${address}>`;
 }
