@@ -5,6 +5,7 @@ import { activityRoutes } from "./activities/activity.routes";
 import { apiKeyRoutes } from "./api-keys/api-key.routes";
 import { auditRoutes } from "./audit/audit.routes";
 import { authRoutes } from "./auth/auth.routes";
+import { campaignRoutes } from "./campaigns/campaign.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
 import { dealRoutes } from "./deals/deal.routes";
@@ -104,6 +105,7 @@ export function createApp() {
     .route("/", segmentRoutes)
     .route("/", templateRoutes)
     .route("/", suppressionRoutes)
+    .route("/", campaignRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);
