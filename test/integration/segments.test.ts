@@ -40,6 +40,8 @@ describe("segments", () => {
     expect(preview.status).toBe(200);
     expect(field<number>(preview.json, "count")).toBe(2);
     expect(field<{ first_name: string }[]>(preview.json, "data").map((c) => c.first_name)).toEqual(["Aldona"]);
+    // The sample is whole contacts, ids included (a joined company must not shadow the contact's id).
+    expect(field<{ id: string }[]>(preview.json, "data").map((c) => c.id)).toEqual([expect.stringMatching(/^con_/)]);
 
     const live = await call("POST", "/api/v1/segments/preview", { token: owner.token, body: { filter: { op: "or", conditions: [{ field: "city", op: "in", value: ["Rīga"] }, vilniusConsented] } } });
     expect(live.status).toBe(200);

@@ -141,7 +141,9 @@ export async function savedSegmentCondition(db: Database, workspaceId: string, s
 /** The exact count (COUNT over the compiled condition) and the first contacts by name. */
 export async function previewSegment(db: Database, workspaceId: string, filter: SegmentGroup, limit: number, now: number): Promise<SegmentPreview> {
   const where = segmentWhere(filter, workspaceId, now);
-  const [counted, rows] = await db.batch([
+  // Two queries side by side rather than one D1 batch: drizzle maps batch results by column
+  // name, and contacts.id and companies.id would collide (the sample came back without ids).
+  const [counted, rows] = await Promise.all([
     db.select({ n: count() }).from(contacts).where(where),
     db
       .select({ contact: contacts, company: { id: companies.id, name: companies.name } })
