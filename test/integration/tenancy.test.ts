@@ -74,6 +74,17 @@ async function workspaceA() {
     .run();
   for (const res of [imported, exported, audit, scan]) expect(res.status, res.text).toBe(202);
   expect(merged.status, merged.text).toBe(200);
+  // Campaigns: a segment, a template and a draft campaign of A's.
+  const segment = await call("POST", "/api/v1/segments", { token: owner.token, body: { name: "Alpha secret segment", filter: { op: "and", conditions: [{ field: "city", op: "in", value: ["Vilnius"] }] } } });
+  const template = await call("POST", "/api/v1/templates", {
+    token: owner.token,
+    body: { name: "Alpha secret template", default_language: "en", variants: [{ language: "en", subject: "Alpha news for {{first_name}}", html: "<p>Alpha secret body</p>" }] },
+  });
+  const campaign = await call("POST", "/api/v1/campaigns", {
+    token: owner.token,
+    body: { name: "Alpha secret campaign", from_name: "Alpha", from_address: "news@alpha-secret.lt", segment_id: field<string>(segment.json, "id"), template_id: field<string>(template.json, "id") },
+  });
+  for (const res of [segment, template, campaign]) expect(res.status, res.text).toBe(201);
   // Email leaves only from scheduled work; a stored one stands in for a sent reminder.
   const emailId = `eml_tenancy${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
   await env.DB.prepare(
@@ -82,6 +93,9 @@ async function workspaceA() {
     .bind(emailId, owner.workspaceId, `tenancy:${emailId}`, owner.email, Date.now())
     .run();
   return {
+    segmentId: field<string>(segment.json, "id"),
+    templateId: field<string>(template.json, "id"),
+    campaignId: field<string>(campaign.json, "id"),
     importId: field<string>(imported.json, "id"),
     exportId: field<string>(exported.json, "id"),
     auditId: field<string>(audit.json, "id"),
@@ -131,6 +145,9 @@ function idFor(path: string, a: A): string {
     scans: a.scanId,
     duplicates: a.clusterId,
     merges: a.mergeId,
+    segments: a.segmentId,
+    templates: a.templateId,
+    campaigns: a.campaignId,
   };
   const id = collection ? ids[collection] : undefined;
   if (!id) throw new Error(`tenancy walker: no fixture id for ${path}; add one for the new collection`);
@@ -166,7 +183,7 @@ describe("tenancy", () => {
     const a = await workspaceA();
     const b = await signUp({ workspace_name: "Bravo" });
     const bKey = await createApiKey(b, "admin");
-    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal", a.activityId, a.taskId, a.emailId, "Alpha secret call", "Alpha secret task", "Alpha secret reminder", a.importId, a.exportId, a.auditId, a.scanId, a.clusterId, a.mergeId, "Alpha Importas", "alpha-import", "Alpha Twin", "twin-a@", "twin-b@", "twin-c@"];
+    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal", a.activityId, a.taskId, a.emailId, "Alpha secret call", "Alpha secret task", "Alpha secret reminder", a.importId, a.exportId, a.auditId, a.scanId, a.clusterId, a.mergeId, "Alpha Importas", "alpha-import", "Alpha Twin", "twin-a@", "twin-b@", "twin-c@", a.segmentId, a.templateId, a.campaignId, "Alpha secret segment", "Alpha secret template", "Alpha secret campaign", "Alpha news"];
 
     for (const { method, path, op, isPublic } of operations) {
       const { url, body, upload } = fill(path, op, a);
@@ -209,5 +226,8 @@ describe("tenancy", () => {
     expect((await call("GET", `/api/v1/exports/${a.exportId}`, { token: a.owner.token })).status).toBe(200);
     expect((await call("GET", `/api/v1/audits/${a.auditId}`, { token: a.owner.token })).status).toBe(200);
     expect((await call("GET", `/api/v1/duplicates/scans/${a.scanId}`, { token: a.owner.token })).status).toBe(200);
+    expect(field((await call("GET", `/api/v1/segments/${a.segmentId}`, { token: a.owner.token })).json, "version")).toBe(1);
+    expect(field((await call("GET", `/api/v1/templates/${a.templateId}`, { token: a.owner.token })).json, "version")).toBe(1);
+    expect(field((await call("GET", `/api/v1/campaigns/${a.campaignId}`, { token: a.owner.token })).json, "status")).toBe("draft");
   });
 });
