@@ -206,4 +206,37 @@ describe("generated input never produces a 5xx", () => {
       runs,
     );
   });
+
+  it("campaign routes: segments, templates, campaigns, schedules and the public unsubscribe page", async () => {
+    const owner = await signUp();
+    const condition = fc.record({ field: fc.oneof(fc.constantFrom("city", "tags", "consent", "country", "created_at", "last_activity_at", "owner_id"), stringish), op: fc.oneof(fc.constantFrom("in", "not_in", "has_any", "within_last_days", "before"), stringish), value: fieldValue });
+    const filter = fc.oneof(jsonValue, fc.record({ op: fc.oneof(fc.constantFrom("and", "or"), stringish), conditions: fc.array(fc.oneof(condition, jsonValue), { maxLength: 4 }) }));
+    await fc.assert(fc.asyncProperty(fc.oneof(bodies(["name", "description", "filter"]), fc.record({ name: stringish, filter })), (body) => expectNo5xx("POST", "/api/v1/segments", body, owner.token)), runs);
+    await fc.assert(fc.asyncProperty(fc.oneof(bodies(["filter", "limit"]), fc.record({ filter })), (body) => expectNo5xx("POST", "/api/v1/segments/preview", body, owner.token)), runs);
+    const variant = fc.record({ language: fc.oneof(fc.constantFrom("en", "lt", "ru"), stringish), subject: fc.oneof(stringish, fc.constantFrom("{{first_name}}", "{{ frist }}", "{{", "{{email | default: 'x'}}")), html: stringish, text: fc.oneof(stringish, fc.constant(null)) });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(bodies(["name", "default_language", "variants"]), fc.record({ name: stringish, default_language: fc.constantFrom("en", "lt"), variants: fc.array(variant, { maxLength: 3 }) })), (body) =>
+        expectNo5xx("POST", "/api/v1/templates", body, owner.token),
+      ),
+      runs,
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies(["name", "segment_id", "template_id", "from_name", "from_address", "reply_to", "quiet_start", "quiet_end", "throttle_per_minute", "kind", "send_local_time"]), (body) =>
+        expectNo5xx("POST", "/api/v1/campaigns", body, owner.token),
+      ),
+      runs,
+    );
+    const campaign = await call("POST", "/api/v1/campaigns", { token: owner.token, body: { name: "Fuzz", from_name: "Fuzz", from_address: "fuzz@example.com" } });
+    const campaignId = String((campaign.json as { id: string }).id);
+    await fc.assert(fc.asyncProperty(bodies(["mode", "at", "local_date", "local_time"]), (body) => expectNo5xx("POST", `/api/v1/campaigns/${campaignId}/schedule`, body, owner.token)), runs);
+    await fc.assert(
+      fc.asyncProperty(stringish, fc.oneof(fc.constant("List-Unsubscribe=One-Click"), stringish), async (token, form) => {
+        for (const method of ["GET", "POST"]) {
+          const res = await call(method, `/u/${encodeURIComponent(token) || "x"}`, method === "POST" ? { rawBody: form, headers: { "content-type": "application/x-www-form-urlencoded" } } : {});
+          expect(res.status, `${method} /u/${token} → ${res.text.slice(0, 200)}`).toBeLessThan(500);
+        }
+      }),
+      runs,
+    );
+  });
 });
