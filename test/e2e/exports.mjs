@@ -89,6 +89,8 @@ export async function exportsFlow({ browser, origin, step, assert, screenshot })
     assert((await button.getAttribute("aria-expanded")) === "true", "aria-expanded not true with the menu open");
     assert(await page.evaluate(() => document.activeElement?.getAttribute("data-testid") === "export-csv"), "focus is not on CSV");
     await page.keyboard.press("ArrowDown");
+    assert(await page.evaluate(() => document.activeElement?.getAttribute("data-testid") === "export-csv-semicolon"), "ArrowDown did not move to the semicolon CSV");
+    await page.keyboard.press("ArrowDown");
     assert(await page.evaluate(() => document.activeElement?.getAttribute("data-testid") === "export-json"), "ArrowDown did not move to JSON");
     await page.keyboard.press("ArrowDown");
     assert(await page.evaluate(() => document.activeElement?.getAttribute("data-testid") === "export-csv"), "ArrowDown did not wrap to CSV");
@@ -118,6 +120,18 @@ export async function exportsFlow({ browser, origin, step, assert, screenshot })
     assert(text.includes('"Vilnius, Žirmūnai"'), "a cell with a comma is not quoted");
     assert(rows.some((row) => row[header.indexOf("Phones")] === "+37061234567"), "the E.164 phone is not verbatim");
     assert(!rows.some((row) => row[header.indexOf("Emails")] === "ivan@example.ru"), "a lead leaked into the customers' export");
+  });
+
+  await step("exports: the semicolon CSV (Excel in LT/LV/SI/RU) holds the same rows, split on ';'", async () => {
+    await page.getByTestId("export-button").click();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv-semicolon").click()]);
+    const bytes = await readFile(await download.path());
+    assert(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf, "no UTF-8 BOM");
+    const text = bytes.subarray(3).toString("utf8");
+    const [headerLine] = text.split("\r\n");
+    assert(headerLine?.startsWith("ID;First name;Last name;Emails"), `header ${headerLine}`);
+    assert(text.split("\r\n").filter(Boolean).length >= customers.length + 1, "rows missing");
+    assert(text.includes('Vilnius, Žirmūnai') && !text.includes('"Vilnius, Žirmūnai"'), "a comma needs no quotes when the separator is ';'");
   });
 
   await step("exports: JSON by mouse holds the same rows as the list", async () => {
