@@ -134,7 +134,9 @@ export function renderForRecipient(template: RenderableTemplate, contact: Render
   // Every marketing email carries a visible way out, even when the author forgot the merge field.
   if (!variant.mentionsUnsubscribe) {
     const words = footerWords[variant.language];
-    html += `\n<p style="font-size:12px;color:#666">${escapeHtml(words.lead)} <a href="${escapeHtml(options.unsubscribeUrl)}">${escapeHtml(words.link)}</a></p>`;
+    // <small> rather than a style attribute: the app's previews render email inside a sandboxed
+    // srcdoc frame that inherits the app's CSP (style-src 'self'), which blocks inline styles.
+    html += `\n<p><small>${escapeHtml(words.lead)} <a href="${escapeHtml(options.unsubscribeUrl)}">${escapeHtml(words.link)}</a></small></p>`;
   }
   let text = variant.text ? renderTemplate(variant.text, values, "text") : htmlToText(html);
   if (variant.text && !fieldsUsed(variant.text).includes("unsubscribe_url")) {
