@@ -7,7 +7,7 @@ import { campaignRecipients, campaigns, contacts, emailTemplates, languages, seg
 import { emailSettings } from "../email/email-config";
 import { transportFor } from "../email/transport";
 import { sendJobs } from "../jobs/enqueue";
-import { isVersionConflict } from "../db/version-guard";
+import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { assertVersion } from "../http/etag";
 import { isoTime } from "../http/fields";
 import { decodeCursor, toPage } from "../http/pagination";
@@ -193,16 +193,6 @@ const editableIn: Record<CampaignStatus, ReadonlySet<keyof CampaignPatchInput> |
   cancelled: new Set(["name"]),
 };
 
-// D1 has no transactions across reads: this statement fails (NOT NULL on version) when the row
-// is no longer at the version the change was computed from, rolling back the whole batch — the
-// change, its recipients' updates and its audit entry. First in every batch (see versionGuard).
-function campaignGuard(ctx: ServiceContext, id: string, version: number) {
-  return ctx.db
-    .update(campaigns)
-    .set({ version: sql<number>`NULL` })
-    .where(and(eq(campaigns.id, id), sql`${campaigns.version} <> ${version}`));
-}
-
 function lostRace(): never {
   throw problems.conflict("concurrent_change", "Someone changed this campaign at the same moment. Reload it and try again.");
 }
@@ -211,7 +201,7 @@ async function commit(ctx: ServiceContext, current: CampaignRow, set: Partial<Ca
   const next: CampaignRow = { ...current, ...set, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: current.version + 1 };
   await ctx.db
     .batch([
-      campaignGuard(ctx, current.id, current.version),
+      versionGuard(ctx.db, campaigns, current.id, current.version),
       ctx.db
         .update(campaigns)
         .set({ ...set, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: current.version + 1 })
@@ -279,7 +269,7 @@ export async function deleteCampaign(ctx: ServiceContext, id: string): Promise<v
   }
   await ctx.db
     .batch([
-      campaignGuard(ctx, id, current.version),
+      versionGuard(ctx.db, campaigns, id, current.version),
       ctx.db
         .update(campaigns)
         .set({ deletedAt: ctx.now, status: current.status === "scheduled" ? "cancelled" : current.status, updatedAt: ctx.now, updatedBy: ctx.actor.id, version: current.version + 1 })

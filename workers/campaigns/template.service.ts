@@ -1,12 +1,13 @@
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
-import { campaigns, emailTemplates, emailTemplateVariants, languages, type Language } from "../db/schema";
-import { isVersionConflict } from "../db/version-guard";
+import { emailTemplates, emailTemplateVariants, languages, type Language } from "../db/schema";
+import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
 import { problems } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
+import { unfinishedCampaignUsing } from "./campaign-usage";
 import type { RenderableTemplate } from "./render";
 import type { Template, TemplateCreateInput, TemplatePatchInput, TemplateVariantInput } from "./template.schema";
 
@@ -95,13 +96,6 @@ export async function createTemplate(ctx: ServiceContext, input: TemplateCreateI
   return created;
 }
 
-// email_templates is not among version-guard.ts's tables; the same guard for this table.
-const guard = (db: Database, id: string, expected: number) =>
-  db
-    .update(emailTemplates)
-    .set({ version: sql<number>`NULL` })
-    .where(and(eq(emailTemplates.id, id), ne(emailTemplates.version, expected)));
-
 export async function updateTemplate(ctx: ServiceContext, id: string, patch: TemplatePatchInput, expectedVersion: number | null): Promise<TemplateWithVariants> {
   const current = await getTemplate(ctx.db, ctx.actor.workspaceId, id);
   if (expectedVersion !== null && expectedVersion !== current.template.version) throw problems.preconditionFailed(current.template.version);
@@ -117,7 +111,7 @@ export async function updateTemplate(ctx: ServiceContext, id: string, patch: Tem
   const { template } = next;
   await ctx.db
     .batch([
-      guard(ctx.db, id, current.template.version),
+      versionGuard(ctx.db, emailTemplates, id, current.template.version),
       ctx.db
         .update(emailTemplates)
         .set({ name: template.name, defaultLanguage: template.defaultLanguage, updatedBy: template.updatedBy, updatedAt: template.updatedAt, version: template.version })
@@ -135,12 +129,8 @@ export async function updateTemplate(ctx: ServiceContext, id: string, patch: Tem
 /** Soft delete (variants stay for the sent campaigns' record); refused while an unfinished campaign uses it. */
 export async function deleteTemplate(ctx: ServiceContext, id: string): Promise<void> {
   const current = await getTemplate(ctx.db, ctx.actor.workspaceId, id);
-  const [inUse] = await ctx.db
-    .select({ id: campaigns.id })
-    .from(campaigns)
-    .where(and(eq(campaigns.workspaceId, ctx.actor.workspaceId), eq(campaigns.templateId, id), isNull(campaigns.deletedAt), inArray(campaigns.status, ["draft", "scheduled", "sending", "paused"])))
-    .limit(1);
-  if (inUse) throw problems.conflict("template_in_use", "A campaign that has not finished uses this template. Change or cancel the campaign first.", { extensions: { campaign_id: inUse.id } });
+  const inUse = await unfinishedCampaignUsing(ctx.db, ctx.actor.workspaceId, { templateId: id });
+  if (inUse) throw problems.conflict("template_in_use", "A campaign that has not finished uses this template. Change or cancel the campaign first.", { extensions: { campaign_id: inUse } });
   await ctx.db.batch([
     ctx.db.update(emailTemplates).set({ deletedAt: ctx.now, updatedAt: ctx.now }).where(eq(emailTemplates.id, id)),
     auditInsert(ctx, { action: "template.deleted", entityType: "template", entityId: id, before: snapshot(current), after: null }),

@@ -2,7 +2,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { problems } from "../http/problem";
 import type { Database } from "./client";
 import { constraintMessage } from "./errors";
-import { activities, companies, contacts, deals, forms, memberships, pipelines, tasks, workspaces } from "./schema";
+import { activities, campaigns, companies, contacts, deals, emailTemplates, forms, memberships, pipelines, segments, tasks, workspaces } from "./schema";
 
 type Versioned =
   | typeof workspaces
@@ -13,7 +13,10 @@ type Versioned =
   | typeof pipelines
   | typeof forms
   | typeof tasks
-  | typeof activities;
+  | typeof activities
+  | typeof segments
+  | typeof emailTemplates
+  | typeof campaigns;
 
 // D1 has no BEGIN/COMMIT, only batch(); a batch rolls back only when a statement fails. This
 // statement fails (NOT NULL on `version`) exactly when the row's version is no longer the one

@@ -1,10 +1,11 @@
-import { and, asc, count, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import { toContact } from "../contacts/contact.mapper";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
-import { campaigns, companies, contacts, segments } from "../db/schema";
-import { isVersionConflict } from "../db/version-guard";
+import { companies, contacts, segments } from "../db/schema";
+import { unfinishedCampaignUsing } from "../campaigns/campaign-usage";
+import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
 import { problems } from "../http/problem";
 import type { ServiceContext } from "../lib/service-context";
@@ -71,14 +72,6 @@ export async function createSegment(ctx: ServiceContext, input: SegmentCreateInp
   return row;
 }
 
-// segments is not among version-guard.ts's tables; the same guard, for this table: it fails
-// (NOT NULL on version) exactly when the row moved on, so the whole batch rolls back.
-const guard = (db: Database, id: string, expected: number) =>
-  db
-    .update(segments)
-    .set({ version: sql<number>`NULL` })
-    .where(and(eq(segments.id, id), ne(segments.version, expected)));
-
 export async function updateSegment(ctx: ServiceContext, id: string, patch: SegmentPatchInput, expectedVersion: number | null): Promise<SegmentRow> {
   const current = await getSegmentRow(ctx.db, ctx.actor.workspaceId, id);
   if (expectedVersion !== null && expectedVersion !== current.version) throw problems.preconditionFailed(current.version);
@@ -93,7 +86,7 @@ export async function updateSegment(ctx: ServiceContext, id: string, patch: Segm
   };
   await ctx.db
     .batch([
-      guard(ctx.db, id, current.version),
+      versionGuard(ctx.db, segments, id, current.version),
       ctx.db
         .update(segments)
         .set({ name: next.name, description: next.description, filter: next.filter, updatedBy: next.updatedBy, updatedAt: next.updatedAt, version: next.version })
@@ -110,12 +103,8 @@ export async function updateSegment(ctx: ServiceContext, id: string, patch: Segm
 /** Soft delete; refused while a campaign that has not finished still sends to it. */
 export async function deleteSegment(ctx: ServiceContext, id: string): Promise<void> {
   const current = await getSegmentRow(ctx.db, ctx.actor.workspaceId, id);
-  const [inUse] = await ctx.db
-    .select({ id: campaigns.id })
-    .from(campaigns)
-    .where(and(eq(campaigns.workspaceId, ctx.actor.workspaceId), eq(campaigns.segmentId, id), isNull(campaigns.deletedAt), inArray(campaigns.status, ["draft", "scheduled", "sending", "paused"])))
-    .limit(1);
-  if (inUse) throw problems.conflict("segment_in_use", "A campaign that has not finished uses this segment. Change or cancel the campaign first.", { extensions: { campaign_id: inUse.id } });
+  const inUse = await unfinishedCampaignUsing(ctx.db, ctx.actor.workspaceId, { segmentId: id });
+  if (inUse) throw problems.conflict("segment_in_use", "A campaign that has not finished uses this segment. Change or cancel the campaign first.", { extensions: { campaign_id: inUse } });
   await ctx.db.batch([
     ctx.db.update(segments).set({ deletedAt: ctx.now, updatedAt: ctx.now }).where(eq(segments.id, id)),
     auditInsert(ctx, { action: "segment.deleted", entityType: "segment", entityId: id, before: snapshot(current), after: null }),
