@@ -11,15 +11,14 @@
 //        consented contact received exactly one email (and nobody else any), in their language,
 //        with the RFC 8058 headers; exits non-zero otherwise
 //   --tick-seconds N   how often the minute tick is fired (default 15; the cron fires every 60)
-import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, closeSync, cpSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SMTPServer } from "smtp-server";
-import { applyMigrations, findD1File, loadSeeder, projectEnv, root } from "../seed/lib.mjs";
-import { benchConfig, removeState } from "./server.mjs";
+import { applyMigrations, findD1File, loadSeeder } from "../seed/lib.mjs";
+import { frozenBenchConfig, removeState, startServer } from "./server.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -136,57 +135,16 @@ async function prepareState() {
 // ---- Server ------------------------------------------------------------------------------------
 
 /** A frozen bundle (as test/bench/import.mjs does): source edits during the run cannot reload it. */
-function frozenConfig(dir, smtpPort) {
-  const config = benchConfig(dir);
+/** The frozen bench config, with the Worker sending through the local SMTP sink. */
+function smtpBenchConfig(dir, smtpPort) {
   // timeout_ms=2000: worker-mailer races every SMTP read against a setTimeout it never clears, so
   // each command leaves a live timer for the whole timeout; at hundreds of emails a second the
   // default timeouts pile up past workerd's 10,000 active timers per isolate and every send
   // fails. A local sink answers in milliseconds; see the report in docs/decisions.md.
+  // After freezing: benchConfig copies the project's .dev.vars beside the config first.
+  const config = frozenBenchConfig(dir);
   appendFileSync(join(dir, ".dev.vars"), `\nEMAIL_TRANSPORT=smtp\nSMTP_URL=smtp://127.0.0.1:${smtpPort}?starttls=false&timeout_ms=2000\n`);
-  const bundle = join(dir, "bundle");
-  execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", bundle, "--config", config], { cwd: root, env: projectEnv(), stdio: ["ignore", "ignore", "inherit"] });
-  cpSync(join(root, "dist", "web"), join(dir, "assets"), { recursive: true });
-  const source = readFileSync(config, "utf8").replace(/^(\s*directory\s*=\s*).*$/m, `$1${JSON.stringify(join(dir, "assets"))}`);
-  const frozen = join(dir, "wrangler.frozen.toml");
-  writeFileSync(frozen, source.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(bundle, "index.js"))}\nno_bundle = true`));
-  return frozen;
-}
-
-async function startWrangler(dir, smtpPort) {
-  const logFile = join(dir, "wrangler-dev.log");
-  const out = openSync(logFile, "a");
-  const child = spawn(
-    join(root, "node_modules", ".bin", "wrangler"),
-    ["dev", "--config", frozenConfig(dir, smtpPort), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--inspector-port", String(port + 1000), "--log-level", "warn", "--test-scheduled"],
-    { cwd: root, env: projectEnv(), detached: true, stdio: ["ignore", out, out] },
-  );
-  closeSync(out);
-  const kill = () => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  };
-  process.on("exit", kill);
-  let exited = null;
-  child.on("exit", (code) => {
-    exited = code ?? -1;
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (exited !== null) throw new Error(`wrangler dev exited (${exited}); see ${logFile}`);
-    try {
-      const response = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return { origin, child, logFile, kill };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  kill();
-  throw new Error(`wrangler dev did not answer on ${origin} within 120 s; see ${logFile}`);
+  return config;
 }
 
 async function request(origin, method, path, { token, json } = {}) {
@@ -222,7 +180,7 @@ async function main() {
     console.log(`FAIL ${message}`);
   };
   try {
-    server = await startWrangler(state.dir, sink.port);
+    server = await startServer(state.dir, { config: smtpBenchConfig(state.dir, sink.port), port, extraArgs: ["--test-scheduled"] });
     const { origin } = server;
     console.log(`wrangler dev ready at ${origin}`);
     const session = await request(origin, "POST", "/api/v1/auth/login", { json: { email: state.seeded.email, password: state.seeded.password } });
@@ -294,10 +252,7 @@ async function main() {
       if (wrongLanguage || noHeaders) fail("language or unsubscribe headers wrong");
     }
   } finally {
-    if (server) {
-      server.kill();
-      await sleep(500);
-    }
+    if (server) await server.stop();
     await new Promise((resolve) => sink.server.close(resolve));
     if (!values.keep) removeState(state.dir);
     else console.log(`kept ${state.dir}`);

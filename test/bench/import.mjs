@@ -8,13 +8,12 @@
 //   node test/bench/import.mjs                      100,000 rows on port 8796
 //   node test/bench/import.mjs --rows 5000 --port 8797
 //   node test/bench/import.mjs --origin http://127.0.0.1:8787   (a server you started)
-import { execFileSync, spawn } from "node:child_process";
-import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, projectEnv, root } from "../seed/lib.mjs";
-import { benchConfig, removeState } from "./server.mjs";
+import { applyMigrations } from "../seed/lib.mjs";
+import { frozenBenchConfig, removeState, startServer } from "./server.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -67,60 +66,6 @@ async function request(origin, method, path, { token, json, form } = {}) {
  * watches only that file, so edits to the source tree during the run (other people work in it)
  * cannot reload the runtime, which would drop the local queue's messages mid-import.
  */
-function frozenConfig(dir) {
-  const config = benchConfig(dir);
-  const bundle = join(dir, "bundle");
-  execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", bundle, "--config", config], {
-    cwd: root,
-    env: projectEnv(),
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  // The web assets too: a web rebuild during the run must not reload the server either.
-  cpSync(join(root, "dist", "web"), join(dir, "assets"), { recursive: true });
-  const source = readFileSync(config, "utf8").replace(/^(\s*directory\s*=\s*).*$/m, `$1${JSON.stringify(join(dir, "assets"))}`);
-  if (!/^main\s*=.*$/m.test(source)) throw new Error("wrangler.toml has no main line");
-  const frozen = join(dir, "wrangler.frozen.toml");
-  writeFileSync(frozen, source.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(bundle, "index.js"))}\nno_bundle = true`));
-  return frozen;
-}
-
-async function startWrangler(dir) {
-  const logFile = join(dir, "wrangler-dev.log");
-  const out = openSync(logFile, "a");
-  const child = spawn(
-    join(root, "node_modules", ".bin", "wrangler"),
-    ["dev", "--config", frozenConfig(dir), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--inspector-port", String(port + 1000), "--log-level", "warn"],
-    { cwd: root, env: projectEnv(), detached: true, stdio: ["ignore", out, out] },
-  );
-  closeSync(out);
-  const kill = () => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  };
-  process.on("exit", kill);
-  let exited = null;
-  child.on("exit", (code) => {
-    exited = code ?? -1;
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (exited !== null) throw new Error(`wrangler dev exited (${exited}); see ${logFile}`);
-    try {
-      const response = await fetch(`${origin}/api/health`, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return { origin, child, logFile };
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  kill();
-  throw new Error(`wrangler dev did not answer on ${origin} within 120 s; see ${logFile}`);
-}
-
 async function main() {
   let server = null;
   let dir = null;
@@ -129,7 +74,7 @@ async function main() {
     dir = mkdtempSync(join(tmpdir(), "rapport-import-bench-"));
     applyMigrations(dir, { quiet: true });
     console.log(`starting wrangler dev on 127.0.0.1:${port} (state ${dir})`);
-    server = await startWrangler(dir);
+    server = await startServer(dir, { config: frozenBenchConfig(dir), port });
     origin = server.origin;
   }
   try {
@@ -174,17 +119,8 @@ async function main() {
     if (current.status !== "done" || current.counts.created !== rows) process.exitCode = 1;
     if (total > budgetSeconds * 1000) process.exitCode = 1;
   } finally {
-    if (server) {
-      // The server's whole process group (wrangler and workerd), then its folder.
-      for (const signal of ["SIGTERM", "SIGKILL"]) {
-        try {
-          process.kill(-server.child.pid, signal);
-        } catch {
-          // already gone
-        }
-        await sleep(1000);
-      }
-    }
+    // The server's whole process group (wrangler and workerd), then its folder.
+    if (server) await server.stop();
     if (dir && !values.keep) removeState(dir);
   }
 }

@@ -1,8 +1,8 @@
 // The benchmark's environment: a fresh state folder, seeded, served by `wrangler dev` the way
 // users run it, in its own process group that is always killed at the end. Load only ever goes
 // to 127.0.0.1.
-import { spawn } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { closeSync, copyFileSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
@@ -95,21 +95,47 @@ export function benchConfig(dir) {
   return file;
 }
 
-/** Starts `wrangler dev` on a free port for the given state folder and waits for /api/health. */
-export async function startServer(dir, { timeoutMs = 120_000 } = {}) {
+/**
+ * benchConfig with the Worker bundle and the web assets frozen now (`wrangler deploy --dry-run`
+ * + `no_bundle`): `wrangler dev` reloads the runtime when a source file changes, which drops the
+ * local queue's in-flight messages, so a long queue-driven bench must not see later edits.
+ */
+export function frozenBenchConfig(dir) {
+  const config = benchConfig(dir);
+  const bundle = join(dir, "bundle");
+  execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", bundle, "--config", config], {
+    cwd: root,
+    env: projectEnv(),
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  // The web assets too: a web rebuild during the run must not reload the server either.
+  cpSync(join(root, "dist", "web"), join(dir, "assets"), { recursive: true });
+  const source = readFileSync(config, "utf8").replace(/^(\s*directory\s*=\s*).*$/m, `$1${JSON.stringify(join(dir, "assets"))}`);
+  if (!/^main\s*=.*$/m.test(source)) throw new Error("wrangler.toml has no main line");
+  const frozen = join(dir, "wrangler.frozen.toml");
+  writeFileSync(frozen, source.replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(bundle, "index.js"))}\nno_bundle = true`));
+  return frozen;
+}
+
+/**
+ * Starts `wrangler dev` for the given state folder and waits for /api/health: by default on a
+ * free port with benchConfig; `config`, `port` and `extraArgs` let a bench serve a frozen bundle
+ * on a port of its own (with e.g. --test-scheduled).
+ */
+export async function startServer(dir, { timeoutMs = 120_000, config, port: chosenPort, extraArgs = [] } = {}) {
   if (!existsSync(join(root, "dist", "web", "index.html"))) {
     await new Promise((resolve, reject) => {
       const build = spawn(process.execPath, [join(root, "web", "build.mjs")], { cwd: root, env: projectEnv(), stdio: ["ignore", "ignore", "inherit"] });
       build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`web build failed (exit ${code})`))));
     });
   }
-  const port = await freePort();
+  const port = chosenPort ?? (await freePort());
   const inspectorPort = await freePort();
   const logFile = join(dir, "wrangler-dev.log");
   const out = openSync(logFile, "a");
   const child = spawn(
     join(root, "node_modules", ".bin", "wrangler"),
-    ["dev", "--config", benchConfig(dir), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--inspector-port", String(inspectorPort), "--log-level", "warn"],
+    ["dev", "--config", config ?? benchConfig(dir), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--inspector-port", String(inspectorPort), "--log-level", "warn", ...extraArgs],
     { cwd: root, env: projectEnv(), detached: true, stdio: ["ignore", out, out] },
   );
   closeSync(out);
