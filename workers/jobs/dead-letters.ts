@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { failDeadLetteredSend } from "../campaigns/dead-letter";
 import { createDatabase } from "../db/client";
 import { duplicateScans, exports as exportJobs, imports, qualityAudits } from "../db/schema";
 import { publishToWorkspace } from "../hub/publish";
@@ -8,7 +9,10 @@ import { JobMessage } from "./messages";
 // waiting for (an import, an export, a duplicate scan, an audit) must then say "failed" instead
 // of "running" forever, so the screen stops spinning and the person can retry. Everything else
 // is logged: reminders and digests are best effort by then, form submissions stay stored and can
-// be replayed by an admin.
+// be replayed by an admin. A campaign send's recipients are marked failed (campaigns/dead-letter.ts)
+// so the tick does not queue them again forever; a campaign's listing (`campaign.materialize`) is
+// only logged, because the minute tick lists a stalled newsletter on from its cursor every five
+// minutes and a birthday campaign every hour (campaigns/dispatch.ts).
 
 /** The jobs queue's dead-letter queue (wrangler.toml), consumed by this Worker too. */
 export const deadLetterQueue = "rapport-jobs-dlq";
@@ -55,6 +59,15 @@ async function settle(env: Env, message: JobMessage, now: number): Promise<void>
       if (row) await publishToWorkspace(env, row.workspaceId, { type: "audit.finished", id: message.audit_id, actor: null, data: { status: "failed" } });
       return;
     }
+    case "campaign.send": {
+      const failed = await failDeadLetteredSend(env, db, message.campaign_id, message.recipient_ids, now);
+      console.error("Campaign send given up after retries", message.campaign_id, `${failed} of ${message.recipient_ids.length} recipients marked failed`);
+      return;
+    }
+    case "campaign.materialize":
+      // Nothing to mark: the tick lists a stalled newsletter on from its cursor (dispatch.ts).
+      console.error("Campaign listing given up after retries; the minute tick will list it on", message.campaign_id);
+      return;
     default:
       console.error("Job given up after retries", message.type, JSON.stringify(message));
   }
