@@ -134,16 +134,11 @@ async function prepareState() {
 
 // ---- Server ------------------------------------------------------------------------------------
 
-/** A frozen bundle (as test/bench/import.mjs does): source edits during the run cannot reload it. */
-/** The frozen bench config, with the Worker sending through the local SMTP sink. */
+/** The frozen bench config (source edits during the run cannot reload it), sending through the local SMTP sink. */
 function smtpBenchConfig(dir, smtpPort) {
-  // timeout_ms=2000: worker-mailer races every SMTP read against a setTimeout it never clears, so
-  // each command leaves a live timer for the whole timeout; at hundreds of emails a second the
-  // default timeouts pile up past workerd's 10,000 active timers per isolate and every send
-  // fails. A local sink answers in milliseconds; see the report in docs/decisions.md.
   // After freezing: benchConfig copies the project's .dev.vars beside the config first.
   const config = frozenBenchConfig(dir);
-  appendFileSync(join(dir, ".dev.vars"), `\nEMAIL_TRANSPORT=smtp\nSMTP_URL=smtp://127.0.0.1:${smtpPort}?starttls=false&timeout_ms=2000\n`);
+  appendFileSync(join(dir, ".dev.vars"), `\nEMAIL_TRANSPORT=smtp\nSMTP_URL=smtp://127.0.0.1:${smtpPort}?starttls=false\n`);
   return config;
 }
 

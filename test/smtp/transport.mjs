@@ -1,6 +1,6 @@
 // The SMTP transport against a real SMTP server: smtp-server listens on 127.0.0.1 (ephemeral
 // port, AUTH PLAIN required, no TLS), `wrangler dev` runs Rapport with EMAIL_TRANSPORT=smtp and
-// SMTP_URL pointing at it, and template test sends go out through worker-mailer over
+// SMTP_URL pointing at it, and template test sends go out through Rapport's SMTP client over
 // cloudflare:sockets. workerd tests cannot reach a Node server, hence a node script. It checks
 // what arrived byte for byte: envelope, RFC 2047 subjects and names (decoded here: mailparser is
 // not installed), the unsubscribe headers, the Message-ID, the UTF-8 quoted-printable bodies, and
@@ -62,12 +62,14 @@ function parseMessage(raw) {
     for (let next = index + 1; next < lines.length && /^[ \t]/.test(lines[next]); next += 1) value += `\r\n${lines[next]}`;
     headers.set(line.slice(0, line.indexOf(":")).toLowerCase(), value.trim());
   }
-  // The headers Rapport encodes itself (worker-mailer's own boundary lines are longer, and legal).
+  // The headers Rapport encodes itself.
   const longest = Math.max(...lines.filter((line, i) => /^(subject|from|to):/i.test(line) || (/^[ \t]/.test(line) && /^(subject|from|to):/i.test(lines.slice(0, i).findLast((l) => !/^[ \t]/.test(l)) ?? ""))).map((line) => line.length));
   // The parts: each Content-Type text/* part's decoded body.
   const parts = {};
-  for (const match of body.matchAll(/Content-Type: text\/(plain|html); charset="UTF-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n([\s\S]*?)\r\n\r\n--/g)) {
-    parts[match[1]] = decodeQuotedPrintable(match[2]).replace(/\r\n/g, "\n");
+  const boundary = /boundary="([^"]+)"/.exec(headers.get("content-type") ?? "")?.[1];
+  for (const part of boundary ? `\r\n${body}`.split(`\r\n--${boundary}`) : []) {
+    const match = /^\r\nContent-Type: text\/(plain|html); charset="UTF-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n([\s\S]*)$/.exec(part);
+    if (match) parts[match[1]] = decodeQuotedPrintable(match[2]).replace(/\r\n/g, "\n");
   }
   return { headers, parts, longest };
 }

@@ -14,7 +14,10 @@ import { renderForRecipient, unsubscribeUrl, type RenderableTemplate } from "./r
 // at once cannot both send it; each is marked sent right after its chunk went out, with the
 // campaign's counter in the same batch, so a consumer that fails half-way resends nothing it had
 // marked; and the transport is called with the idempotency key campaign:{campaign}:{contact},
-// which the outbox (and the SMTP transport's outbox record) turns into at most one email.
+// which the outbox turns into at most one stored email and SMTP into a stable Message-ID. What
+// remains is the moment between the server's "250 queued" and the batch that marks it: a
+// consumer killed exactly there resends that chunk's accepted emails (at most sendChunk), which
+// receivers can fold by Message-ID. SMTP offers no way to close that window.
 
 /** A lease outlives a message's sends (100 emails over one SMTP connection) with room to spare. */
 export const leaseMs = 120_000;
@@ -310,7 +313,8 @@ async function sendClaimed(env: Env, db: Database, campaign: typeof campaigns.$i
     chunk.forEach((item, i) => {
       const outcome = outcomes[i] ?? { ok: false, error: "no outcome from the transport" };
       if (outcome.ok) sent.push(item.recipient.id);
-      else if (item.recipient.attempts >= maxSendAttempts) gaveUp.push({ id: item.recipient.id, value: outcome.error });
+      // A 5xx refusal (no such mailbox, policy) will not change on a retry.
+      else if (outcome.permanent === true || item.recipient.attempts >= maxSendAttempts) gaveUp.push({ id: item.recipient.id, value: outcome.error });
       else again.push({ id: item.recipient.id, value: outcome.error });
     });
     const statements = finalMarks(campaign.id, Date.now(), sent, [], gaveUp);

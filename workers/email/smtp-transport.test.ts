@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { EmailOptions } from "worker-mailer";
 import { createDatabase } from "../db/client";
 import { emailOutbox } from "../db/schema";
 import { emailSettings } from "./email-config";
 import { OutboxTransport } from "./outbox-transport";
-import { encodeHeaderText, encodeWords, formatAddress, parseMailbox, parseSmtpUrl, SmtpTransport, toMailerMessage, type SmtpConnection } from "./smtp-transport";
+import { SmtpError } from "./smtp-client";
+import { encodeHeaderText, encodeWords, formatAddress, headerLines, parseMailbox, parseSmtpUrl, SmtpTransport, toSmtpMessage, type SmtpSession } from "./smtp-transport";
 import { transportFor, type OutgoingEmail } from "./transport";
 
 // Decodes what encodeWords writes, the way a mail client does (RFC 2047: adjacent encoded words
@@ -38,9 +38,10 @@ describe("SMTP_URL", () => {
       port: 2525,
       startTls: false,
       authType: ["login"],
-      socketTimeoutMs: 5000,
-      responseTimeoutMs: 5000,
+      timeoutMs: 5000,
     });
+    // UTF-8 credentials stay text: the client sends their UTF-8 bytes (RFC 4616), with every method.
+    expect(parseSmtpUrl("smtp://%C5%BEemaite:sl%C4%97ptas@h:587")).toMatchObject({ credentials: { username: "žemaite", password: "slėptas" }, authType: ["plain", "login", "cram-md5"] });
     expect(parseSmtpUrl("smtp://127.0.0.1:2525")).toEqual({ host: "127.0.0.1", port: 2525, secure: false, startTls: true });
   });
 
@@ -87,12 +88,16 @@ describe("headers", () => {
   });
 
   it("keeps line breaks out of every header and derives the Message-ID from the dedupe key", () => {
-    const mail = toMailerMessage({ ...message("k1"), subject: "Hi\r\nBcc: all@example.com", headers: { "X-Evil": "a\r\nBcc: x@y.z", "Bad Name": "x" } });
-    expect(mail.headers?.Subject).toBe("Hi Bcc: all@example.com");
-    expect(mail.headers?.["X-Evil"]).toBe("a Bcc: x@y.z");
-    expect(mail.headers?.["Bad Name"]).toBeUndefined();
-    expect(mail.headers?.["Message-ID"]).toBe("<ws_test.k1@acme.lt>");
-    expect(toMailerMessage({ ...message("k1"), headers: { "Message-ID": "<given@x>" } }).headers?.["Message-ID"]).toBe("<given@x>");
+    const mail = new Map(headerLines({ ...message("k1"), subject: "Hi\r\nBcc: all@example.com", headers: { "X-Evil": "a\r\nBcc: x@y.z", "Bad Name": "x", To: "someone@else" } }));
+    expect(mail.get("Subject")).toBe("Hi Bcc: all@example.com");
+    expect(mail.get("X-Evil")).toBe("a Bcc: x@y.z");
+    expect(mail.get("Bad Name")).toBeUndefined();
+    expect(mail.get("To")).toBe("k1@example.com");
+    expect(mail.get("Message-ID")).toBe("<ws_test.k1@acme.lt>");
+    expect(new Map(headerLines({ ...message("k1"), headers: { "Message-ID": "<given@x>" } })).get("Message-ID")).toBe("<given@x>");
+    const { from, to, payload } = toSmtpMessage({ ...message("k1"), to: "k1@example.com\r\nRCPT TO:<x@y.z>" });
+    expect([from, to]).toEqual(["news@acme.lt", "k1@example.com RCPT TO:<x@y.z>"]);
+    expect(payload.endsWith("\r\n.\r\n")).toBe(true);
   });
 });
 
@@ -100,17 +105,28 @@ function message(key: string, workspaceId = "ws_test"): OutgoingEmail {
   return { workspaceId, dedupeKey: key, kind: "campaign", from: "Acme <news@acme.lt>", to: `${key}@example.com`, toName: null, subject: "S", text: "T", html: "<p>T</p>" };
 }
 
+type Arrived = { from: string; to: string; payload: string };
+
+/** Stands in for SmtpClient.open: records what it is given, refuses what `refuse` says. */
 class FakeServer {
   connections = 0;
   closed = 0;
-  received: EmailOptions[] = [];
-  constructor(private readonly refuse: (mail: EmailOptions) => boolean = () => false) {}
-  connector = async (): Promise<SmtpConnection> => {
+  received: Arrived[] = [];
+  constructor(private readonly refuse: (mail: Arrived) => Error | null = () => null) {}
+  connector = async (): Promise<SmtpSession> => {
     this.connections += 1;
+    let usable = true;
     return {
-      send: async (mail) => {
-        if (this.refuse(mail)) throw new Error("550 mailbox unavailable");
-        this.received.push(mail);
+      get usable() {
+        return usable;
+      },
+      sendMail: async (from, to, payload) => {
+        const refusal = this.refuse({ from, to, payload });
+        if (refusal) {
+          if (refusal.message.includes("timed out")) usable = false;
+          throw refusal;
+        }
+        this.received.push({ from, to, payload });
       },
       close: async () => {
         this.closed += 1;
@@ -119,43 +135,61 @@ class FakeServer {
   };
 }
 
-describe("SmtpTransport.sendMany", () => {
+describe("SmtpTransport", () => {
   const db = createDatabase(env.DB);
   const workspaceId = `ws_smtp_${Date.now().toString(36)}`;
+  const outboxRows = () => db.select({ key: emailOutbox.dedupeKey, status: emailOutbox.status }).from(emailOutbox).where(eq(emailOutbox.workspaceId, workspaceId)).orderBy(emailOutbox.dedupeKey);
 
-  it("sends a batch over one connection, records each outcome, and sends a sent key never again", async () => {
-    const server = new FakeServer((mail) => typeof mail.to === "object" && !Array.isArray(mail.to) && mail.to.email === "b@example.com");
-    const transport = new SmtpTransport(db, { host: "h", port: 587 }, server.connector);
+  it("sends a batch over one connection with an outcome per email, a repeated key once, and keeps no outbox copy", async () => {
+    const server = new FakeServer((mail) => (mail.to === "b@example.com" ? new SmtpError("550 5.1.1 mailbox unavailable", 550) : mail.to === "c@example.com" ? new SmtpError("451 4.3.0 try later", 451) : null));
+    const transport = new SmtpTransport(db, { host: "h", port: 587, secure: false, startTls: true }, server.connector);
     const batch = ["a", "b", "c"].map((k) => ({ ...message(k, workspaceId), to: `${k}@example.com` }));
     const outcomes = await transport.sendMany([...batch, batch[0]!]);
-    expect(outcomes).toEqual([{ ok: true, alreadySent: false }, { ok: false, error: "550 mailbox unavailable" }, { ok: true, alreadySent: false }, { ok: true, alreadySent: true }]);
-    expect(server.connections).toBe(1);
-    expect(server.closed).toBe(1);
-    expect(server.received).toHaveLength(2);
-    const rows = await db.select({ key: emailOutbox.dedupeKey, status: emailOutbox.status }).from(emailOutbox).where(eq(emailOutbox.workspaceId, workspaceId)).orderBy(emailOutbox.dedupeKey);
-    expect(rows).toEqual([
-      { key: "a", status: "sent" },
-      { key: "b", status: "failed" },
-      { key: "c", status: "sent" },
+    expect(outcomes).toEqual([
+      { ok: true, alreadySent: false },
+      { ok: false, error: "550 5.1.1 mailbox unavailable", permanent: true },
+      { ok: false, error: "451 4.3.0 try later", permanent: false },
+      { ok: true, alreadySent: true },
     ]);
+    expect([server.connections, server.closed]).toEqual([1, 1]);
+    expect(server.received.map((m) => [m.from, m.to])).toEqual([["news@acme.lt", "a@example.com"]]);
+    expect(server.received[0]?.payload).toMatch(/^From: Acme <news@acme\.lt>\r\nTo: a@example\.com\r\nSubject: S\r\n/);
+    // Campaign recipients are the record of a batch (campaigns/send.ts): no 100,000 bodies in D1.
+    expect(await outboxRows()).toEqual([]);
+  });
 
-    // A redelivery: the sent ones are not sent again, the failed one is retried.
-    const retry = new FakeServer();
-    const again = await new SmtpTransport(db, { host: "h", port: 587 }, retry.connector).sendMany(batch);
-    expect(again.map((o) => o.ok && o.alreadySent)).toEqual([true, false, true]);
-    expect(retry.received.map((m) => m.headers?.To)).toEqual(["b@example.com"]);
-    const [b] = await db.select({ status: emailOutbox.status }).from(emailOutbox).where(and(eq(emailOutbox.workspaceId, workspaceId), eq(emailOutbox.dedupeKey, "b")));
-    expect(b?.status).toBe("sent");
+  it("a connection lost half-way fails the emails after it, and the ones before stay sent", async () => {
+    const server = new FakeServer((mail) => (mail.to === "m2@example.com" ? new SmtpError("No answer from the SMTP server: timed out", null) : null));
+    const transport = new SmtpTransport(db, { host: "h", port: 587, secure: false, startTls: true }, server.connector);
+    const outcomes = await transport.sendMany(["m1", "m2", "m3"].map((k) => message(k, workspaceId)));
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, false]);
+    expect(outcomes[2]).toMatchObject({ ok: false, error: expect.stringMatching(/connection was lost/) });
+    expect(server.received.map((m) => m.to)).toEqual(["m1@example.com"]);
+  });
+
+  it("send() records a single email in the outbox and never sends a sent key again", async () => {
+    const refusing = new FakeServer(() => new SmtpError("554 no", 554));
+    await expect(new SmtpTransport(db, { host: "h", port: 587, secure: false, startTls: true }, refusing.connector).send(message("s1", workspaceId))).rejects.toThrow(/554 no/);
+    expect(await outboxRows()).toEqual([{ key: "s1", status: "failed" }]);
+
+    const server = new FakeServer();
+    const transport = new SmtpTransport(db, { host: "h", port: 587, secure: false, startTls: true }, server.connector);
+    await transport.send(message("s1", workspaceId));
+    await transport.send(message("s1", workspaceId));
+    expect(server.received).toHaveLength(1);
+    expect(await outboxRows()).toEqual([{ key: "s1", status: "sent" }]);
+    const [row] = await db.select({ status: emailOutbox.status }).from(emailOutbox).where(and(eq(emailOutbox.workspaceId, workspaceId), eq(emailOutbox.dedupeKey, "s1")));
+    expect(row?.status).toBe("sent");
   });
 
   it("a connection that cannot be opened fails every message of the batch, and send() throws", async () => {
-    const transport = new SmtpTransport(db, { host: "h", port: 587 }, async () => {
+    const transport = new SmtpTransport(db, { host: "h", port: 587, secure: false, startTls: true }, async () => {
       throw new Error("connect ECONNREFUSED");
     });
     const outcomes = await transport.sendMany([message("x1", workspaceId), message("x2", workspaceId)]);
     expect(outcomes).toEqual([
-      { ok: false, error: "connect ECONNREFUSED" },
-      { ok: false, error: "connect ECONNREFUSED" },
+      { ok: false, error: "connect ECONNREFUSED", permanent: false },
+      { ok: false, error: "connect ECONNREFUSED", permanent: false },
     ]);
     await expect(transport.send(message("x3", workspaceId))).rejects.toThrow(/ECONNREFUSED/);
   });

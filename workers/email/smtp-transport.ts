@@ -1,36 +1,40 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
-import { WorkerMailer, type EmailOptions, type WorkerMailerOptions } from "worker-mailer";
 import { messageIdFor } from "../campaigns/render";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
 import { emailOutbox } from "../db/schema";
+import { buildMessage, dataPayload } from "./mime";
+import { SmtpClient, SmtpError, type AuthMethod, type SmtpConfig } from "./smtp-client";
 import type { EmailTransport, OutgoingEmail, SendOutcome } from "./transport";
 
-// SMTP delivery through worker-mailer over cloudflare:sockets (needs nodejs_compat, which
-// wrangler.toml turns on). Any provider's SMTP submission service works: port 465 with implicit
-// TLS (`smtps://`) or 587 with STARTTLS (`smtp://`), with AUTH PLAIN/LOGIN/CRAM-MD5.
+// SMTP delivery through Rapport's own client (smtp-client.ts) over cloudflare:sockets (needs
+// nodejs_compat, which wrangler.toml turns on). Any provider's SMTP submission service works:
+// port 465 with implicit TLS (`smtps://`) or 587 with STARTTLS (`smtp://`), with AUTH
+// PLAIN/LOGIN/CRAM-MD5.
 //
-// Every message is also a row in email_outbox keyed by (workspace, dedupe key): the row is the
-// record of what was sent (queued → sent | failed), and a key whose row is already `sent` is not
-// sent again, so a redelivered queue message that reaches the transport after a successful send
-// is harmless. A row still `queued` (a consumer died between handing the message to the server
-// and marking it) is sent again: SMTP has no transactional receive, so the choice is between a
-// rare duplicate and a lost email, and the stable Message-ID lets receivers fold the duplicate.
+// A single email (`send`: notifications, reminders, test sends) is also a row in email_outbox
+// keyed by (workspace, dedupe key): the row is the record of what was sent (queued → sent |
+// failed), and a key whose row is already `sent` is not sent again, so a redelivered queue
+// message that reaches the transport after a successful send is harmless. A row still `queued`
+// (a consumer died between handing the message to the server and marking it) is sent again:
+// SMTP has no transactional receive, so the choice is between a rare duplicate and a lost email,
+// and the stable Message-ID lets receivers fold the duplicate.
+//
+// A batch (`sendMany`: campaign sends) keeps no outbox copy: the caller leases and marks each
+// campaign recipient (campaigns/send.ts), which is both the idempotency record and the report,
+// and 100,000 stored bodies per newsletter would only fill D1.
 
-export type SmtpConfig = Pick<WorkerMailerOptions, "host" | "port" | "secure" | "startTls" | "credentials" | "authType" | "socketTimeoutMs" | "responseTimeoutMs">;
+export type { SmtpConfig } from "./smtp-client";
 
-const authTypes = ["plain", "login", "cram-md5"] as const;
-type AuthType = (typeof authTypes)[number];
-const isAuthType = (value: string): value is AuthType => (authTypes as readonly string[]).includes(value);
+const authTypes = ["plain", "login", "cram-md5"] as const satisfies readonly AuthMethod[];
+const isAuthType = (value: string): value is AuthMethod => (authTypes as readonly string[]).includes(value);
 
 /**
  * Reads `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465`
- * (implicit TLS). User and password are percent-decoded. Query options: `auth=plain,login`
- * (the methods to try, default all three), `starttls=false` (never upgrade; only for a relay on a
- * trusted network), `timeout_ms=` (socket and response timeout).
+ * (implicit TLS). User and password are percent-decoded (UTF-8 is fine). Query options:
+ * `auth=plain,login` (the methods to try, default all three), `starttls=false` (never upgrade;
+ * only for a relay on a trusted network), `timeout_ms=` (connect and per-reply timeout).
  */
-const byteString = (text: string) => String.fromCharCode(...new TextEncoder().encode(text));
-
 export function parseSmtpUrl(input: string): SmtpConfig {
   let url: URL;
   try {
@@ -48,40 +52,25 @@ export function parseSmtpUrl(input: string): SmtpConfig {
   if (port === 25) throw new Error("SMTP_URL uses port 25, which Workers cannot reach: use the provider's submission port 587 or 465");
   const config: SmtpConfig = { host, port, secure, startTls: url.searchParams.get("starttls") !== "false" };
   if (url.username) {
-    const username = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
     const wanted = (url.searchParams.get("auth") ?? authTypes.join(",")).split(",").map((s) => s.trim().toLowerCase());
-    let auth = wanted.filter(isAuthType);
+    const auth = wanted.filter(isAuthType);
     if (auth.length === 0 || auth.length !== wanted.length) throw new Error(`SMTP_URL auth= must list some of ${authTypes.join(", ")}`);
-    if (ascii.test(username + password)) {
-      config.credentials = { username, password };
-    } else {
-      // worker-mailer base64-encodes PLAIN and LOGIN credentials with btoa, which reads each
-      // UTF-16 unit as one byte: "ä" would go out as Latin-1 0xE4 and the server (expecting
-      // UTF-8, RFC 4616) refuses the login. Handing it the UTF-8 bytes as a byte string makes
-      // btoa produce the right base64; CRAM-MD5 encodes with TextEncoder instead, so it is not offered.
-      auth = auth.filter((type) => type !== "cram-md5");
-      if (auth.length === 0) throw new Error("SMTP_URL credentials with non-ASCII characters need auth=plain or auth=login");
-      config.credentials = { username: byteString(username), password: byteString(password) };
-    }
+    config.credentials = { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
     config.authType = auth;
   }
   const timeout = url.searchParams.get("timeout_ms");
   if (timeout !== null) {
     const ms = Number(timeout);
     if (!Number.isInteger(ms) || ms < 100 || ms > 120_000) throw new Error("SMTP_URL timeout_ms must be an integer from 100 to 120000");
-    config.socketTimeoutMs = ms;
-    config.responseTimeoutMs = ms;
+    config.timeoutMs = ms;
   }
   return config;
 }
 
 // ---- Header encoding ---------------------------------------------------------------------------
-// worker-mailer writes a display name as `"=?UTF-8?Q?…?=" <addr>` (an encoded-word inside a
-// quoted string, which RFC 2047 §5 forbids and strict parsers show verbatim), leaves `"` in an
-// ASCII name unescaped, and encodes a subject as one encoded-word of any length (RFC 2047 caps
-// them at 75 characters). Rapport writes From, To, Reply-To and Subject itself; worker-mailer
-// uses a header that is already set.
+// Display names become atoms, escaped quoted strings or RFC 2047 encoded words (never an
+// encoded word inside quotes, which §5 forbids and strict parsers show verbatim); subjects become
+// encoded words of at most 75 characters, folded.
 
 const encoder = new TextEncoder();
 const ascii = /^[\x20-\x7e]*$/;
@@ -148,31 +137,41 @@ function domainOf(email: string): string {
   return email.slice(email.lastIndexOf("@") + 1) || "rapport.localhost";
 }
 
-/** The message worker-mailer sends for one OutgoingEmail. */
-export function toMailerMessage(message: OutgoingEmail): EmailOptions {
+/** The header lines of one OutgoingEmail, in order, each value safe to write as is. */
+export function headerLines(message: OutgoingEmail): [string, string][] {
   const from = parseMailbox(message.from);
-  const headers: Record<string, string> = {};
+  const lines: [string, string][] = [
+    ["From", formatAddress(from.email, from.name)],
+    ["To", formatAddress(message.to, message.toName)],
+    ["Subject", encodeHeaderText(message.subject)],
+  ];
+  if (message.replyTo) lines.push(["Reply-To", formatAddress(message.replyTo, null)]);
+  const own = new Set(["from", "to", "subject", "reply-to", "cc", "bcc", "mime-version", "content-type", "content-transfer-encoding"]);
+  let messageId: string | null = null;
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     // Header names are tokens; a value never ends a header line early.
-    if (/^[A-Za-z0-9-]+$/.test(name)) headers[name] = noLineBreaks(value);
+    if (!/^[A-Za-z0-9-]+$/.test(name) || own.has(name.toLowerCase())) continue;
+    if (name.toLowerCase() === "message-id") messageId = noLineBreaks(value);
+    else lines.push([name, noLineBreaks(value)]);
   }
-  headers.From = formatAddress(from.email, from.name);
-  headers.To = formatAddress(message.to, message.toName);
-  headers.Subject = encodeHeaderText(message.subject);
-  if (message.replyTo) headers["Reply-To"] = formatAddress(message.replyTo, null);
-  headers["Message-ID"] ??= messageIdFor(`${message.workspaceId}:${message.dedupeKey}`, domainOf(from.email));
-  const options: EmailOptions = { from: { email: from.email }, to: { email: message.to }, subject: message.subject, text: message.text, headers };
-  if (message.html) options.html = message.html;
-  return options;
+  lines.push(["Message-ID", messageId ?? messageIdFor(`${message.workspaceId}:${message.dedupeKey}`, domainOf(from.email))]);
+  return lines;
+}
+
+/** The envelope and the DATA payload of one OutgoingEmail. */
+export function toSmtpMessage(message: OutgoingEmail): { from: string; to: string; payload: string } {
+  const from = parseMailbox(message.from).email;
+  const to = noLineBreaks(message.to).trim();
+  return { from, to, payload: dataPayload(buildMessage(headerLines(message), { text: message.text, html: message.html })) };
 }
 
 // ---- Transport ---------------------------------------------------------------------------------
 
-/** The part of worker-mailer the transport uses, so tests can stand in for a server. */
-export type SmtpConnection = { send(options: EmailOptions): Promise<void>; close(): Promise<void> };
-export type SmtpConnector = (config: SmtpConfig) => Promise<SmtpConnection>;
+/** An open SMTP session (SmtpClient), or a stand-in in tests. */
+export type SmtpSession = { sendMail(from: string, to: string, payload: string): Promise<void>; close(): Promise<void>; readonly usable: boolean };
+export type SmtpConnector = (config: SmtpConfig, clientName: string) => Promise<SmtpSession>;
 
-const connectWorkerMailer: SmtpConnector = (config) => WorkerMailer.connect(config);
+const connectSmtp: SmtpConnector = (config, clientName) => SmtpClient.open(config, clientName);
 
 // D1 allows 100 bound parameters per statement: an outbox row binds 13.
 const rowsPerInsert = 7;
@@ -186,56 +185,80 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
+function failure(error: unknown): SendOutcome {
+  return { ok: false, error: errorText(error), permanent: error instanceof SmtpError && error.permanent };
+}
+
 export class SmtpTransport implements EmailTransport {
   constructor(
     private readonly db: Database,
     private readonly config: SmtpConfig,
-    private readonly connect: SmtpConnector = connectWorkerMailer,
+    private readonly connect: SmtpConnector = connectSmtp,
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** One email, recorded in the outbox and sent at most once per key; throws when it was not sent. */
   async send(message: OutgoingEmail): Promise<void> {
-    const [outcome] = await this.sendMany([message]);
+    const now = this.clock();
+    const alreadySent = await this.claim([message], now);
+    if (alreadySent.size > 0) return;
+    const outcomes = await this.deliver([message]);
+    await this.record([message], outcomes, this.clock());
+    const [outcome] = outcomes;
     if (outcome && !outcome.ok) throw new Error(`SMTP send failed: ${outcome.error}`);
   }
 
   /**
-   * Sends a batch over one SMTP connection (one TLS handshake and login for up to a queue
-   * message's worth of emails). Never throws for a message: each outcome says sent or why not,
-   * so the caller marks recipients one by one.
+   * Sends a batch over one SMTP connection (one TLS handshake and login for a chunk of a
+   * campaign). Never throws for a message: each outcome says sent or why not, so the caller
+   * marks recipients one by one. A key repeated within the batch goes out once.
    */
   async sendMany(messages: readonly OutgoingEmail[]): Promise<SendOutcome[]> {
-    if (messages.length === 0) return [];
-    const now = this.clock();
-    const alreadySent = await this.claim(messages, now);
-    // A key already sent, or repeated within this batch, goes out once.
-    const seen = new Set(alreadySent);
-    const outcomes: SendOutcome[] = messages.map((m) => {
+    const seen = new Map<string, number>();
+    const unique: OutgoingEmail[] = [];
+    const positions = messages.map((m) => {
       const key = `${m.workspaceId}\n${m.dedupeKey}`;
-      if (seen.has(key)) return { ok: true, alreadySent: true };
-      seen.add(key);
-      return { ok: false, error: "not sent" };
+      const known = seen.get(key);
+      if (known !== undefined) return { index: known, repeat: true };
+      seen.set(key, unique.length);
+      unique.push(m);
+      return { index: unique.length - 1, repeat: false };
     });
-    const due = messages.flatMap((message, index) => (outcomes[index]?.ok ? [] : [{ message, index }]));
-    if (due.length > 0) {
-      let connection: SmtpConnection | null = null;
-      try {
-        connection = await this.connect(this.config);
-        // worker-mailer queues these and sends them one after another on the one connection.
-        const open = connection;
-        const results = await Promise.allSettled(due.map(({ message }) => open.send(toMailerMessage(message))));
-        results.forEach((result, i) => {
-          const index = due[i]?.index ?? -1;
-          outcomes[index] = result.status === "fulfilled" ? { ok: true, alreadySent: false } : { ok: false, error: errorText(result.reason) };
-        });
-      } catch (error) {
-        for (const { index } of due) outcomes[index] = { ok: false, error: errorText(error) };
-      } finally {
-        // QUIT; a failure to say goodbye changes nothing about what was sent.
-        await connection?.close().catch(() => undefined);
-      }
+    const outcomes = await this.deliver(unique);
+    return positions.map(({ index, repeat }) => {
+      const outcome = outcomes[index] ?? { ok: false, error: "not sent" };
+      return repeat && outcome.ok ? { ok: true, alreadySent: true } : outcome;
+    });
+  }
+
+  /** One connection, the messages one after another; a lost connection fails the rest. */
+  private async deliver(messages: readonly OutgoingEmail[]): Promise<SendOutcome[]> {
+    const first = messages[0];
+    if (!first) return [];
+    let session: SmtpSession;
+    try {
+      session = await this.connect(this.config, domainOf(parseMailbox(first.from).email));
+    } catch (error) {
+      return messages.map(() => failure(error));
     }
-    await this.record(messages, outcomes, this.clock());
+    const outcomes: SendOutcome[] = [];
+    try {
+      for (const message of messages) {
+        if (!session.usable) {
+          outcomes.push({ ok: false, error: "The SMTP connection was lost before this email was sent" });
+          continue;
+        }
+        const { from, to, payload } = toSmtpMessage(message);
+        try {
+          await session.sendMail(from, to, payload);
+          outcomes.push({ ok: true, alreadySent: false });
+        } catch (error) {
+          outcomes.push(failure(error));
+        }
+      }
+    } finally {
+      await session.close().catch(() => undefined);
+    }
     return outcomes;
   }
 

@@ -19,8 +19,11 @@ export type OutgoingEmail = {
   headers?: Record<string, string> | undefined;
 };
 
-/** What happened to one message of a batch: sent (now or by an earlier delivery of the same key) or not, and why. */
-export type SendOutcome = { ok: true; alreadySent: boolean } | { ok: false; error: string };
+/**
+ * What happened to one message of a batch: sent (now or by an earlier delivery of the same key)
+ * or not, and why; `permanent` when the server refused for good (5xx), so a retry is pointless.
+ */
+export type SendOutcome = { ok: true; alreadySent: boolean } | { ok: false; error: string; permanent?: boolean };
 
 /**
  * Every email Rapport sends leaves through this interface. Sending the same dedupe key twice
@@ -29,15 +32,19 @@ export type SendOutcome = { ok: true; alreadySent: boolean } | { ok: false; erro
 export interface EmailTransport {
   /** One email; throws when it could not be sent (the queue retries the job). */
   send(message: OutgoingEmail): Promise<void>;
-  /** A batch (campaign sends): one connection for all, never throws for a message, one outcome per message in order. */
+  /**
+   * A batch (campaign sends): one connection for all, never throws for a message, one outcome per
+   * message in order. The caller owns idempotency across calls (campaign recipients are leased
+   * and marked); within one call a repeated key goes out once.
+   */
   sendMany(messages: readonly OutgoingEmail[]): Promise<SendOutcome[]>;
 }
 
 /**
  * Chooses the transport for this deployment from EMAIL_TRANSPORT (var) and SMTP_URL (secret):
  * `outbox` (the default: stored, readable by admins, so reminders are visible with no mail
- * server) or `smtp` (worker-mailer over cloudflare:sockets; the outbox row stays the record of
- * what was sent, queued → sent | failed). See docs/decisions.md and the README.
+ * server) or `smtp` (Rapport's SMTP client over cloudflare:sockets; for single emails the outbox
+ * row stays the record of what was sent, queued → sent | failed). See docs/decisions.md and the README.
  */
 export function transportFor(env: Env, db: Database = createDatabase(env.DB)): EmailTransport {
   const settings = emailSettings(env);
