@@ -9,13 +9,21 @@ import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/j
 // replay) to the real consumer and read what it acked and retried. Restore the spy with
 // vi.restoreAllMocks() (an afterEach in the test file).
 
-/** From now on, messages sent with JOBS.sendBatch land in the returned array (validated) instead of the queue. */
+/**
+ * From now on, messages sent with sendBatch to the jobs queue or the campaign-sends queue land in
+ * the returned array (validated, in order) instead of the queue. Both queues have the same consumer.
+ */
 export function captureJobSends(): JobMessage[] {
   const sent: JobMessage[] = [];
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    for (const message of messages) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
+  for (const queue of [env.JOBS, env.CAMPAIGN_SENDS]) {
+    vi.spyOn(queue, "sendBatch").mockImplementation(async (messages) => {
+      const list = [...messages];
+      // Queues refuse more than 100 messages per sendBatch.
+      expect(list.length).toBeLessThanOrEqual(100);
+      for (const message of list) sent.push(JobMessageSchema.parse(message.body));
+      return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
+    });
+  }
   return sent;
 }
 

@@ -8,6 +8,7 @@ import { OutboxTransport } from "../../workers/email/outbox-transport";
 import type { EmailTransport, OutgoingEmail, SendOutcome } from "../../workers/email/transport";
 import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
 import { addMember, call, expectProblem, field, signUp, type Account } from "../helpers/api";
+import { captureJobSends } from "../helpers/queue";
 
 // Campaigns end to end inside workerd: the API, materialisation, the minute tick and the
 // `campaign.send` consumer, with sendBatch captured so each test decides when (and how often)
@@ -21,16 +22,7 @@ const nextId = (prefix: string) => {
   return `${prefix}_t${Date.now().toString(36)}${String(sequence).padStart(8, "0")}`;
 };
 
-function captureSends() {
-  const sent: JobMessage[] = [];
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    const list = [...messages];
-    expect(list.length).toBeLessThanOrEqual(100);
-    for (const message of list) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
-  return sent;
-}
+const captureSends = captureJobSends;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -232,6 +224,31 @@ describe("campaign sending: materialise → tick → consumer", () => {
     expect(recipients.status).toBe(200);
     expect(field<{ skip_reason: string }[]>(recipients.json, "data").map((r) => r.skip_reason)).toEqual(["no_consent", "no_consent", "no_consent", "no_consent", "no_consent"]);
     expect(field(recipients.json, "next_cursor")).toEqual(expect.any(String));
+  });
+
+  it("is handed to the sends queue as soon as it is listed, without waiting for a minute tick, and campaign sends never share the jobs queue", async () => {
+    const owner = await signUp();
+    const sent = captureSends();
+    await insertContacts(
+      owner,
+      Array.from({ length: 1200 }, (_, i) => ({ first: `D${i}`, email: `dispatch${i}@example.lt` })),
+    );
+    const id = await startedCampaign(owner, sent);
+    // The listing asked for dispatch itself (after its first page and when it finished).
+    expect(sent.filter((m) => m.type === "campaign.dispatch" && m.campaign_id === id).length).toBeGreaterThanOrEqual(1);
+    await drain(sent, id, "campaign.dispatch");
+    const sends = sent.filter((m): m is Extract<JobMessage, { type: "campaign.send" }> => m.type === "campaign.send" && m.campaign_id === id);
+    expect(sends.every((m) => m.recipient_ids.length <= 100)).toBe(true);
+    expect(new Set(sends.flatMap((m) => m.recipient_ids)).size).toBe(1200);
+    expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND status = 'pending'", id)).toBe(0);
+    const typesOn = (queue: Queue) => vi.mocked(queue.sendBatch).mock.calls.flatMap(([batch]) => [...batch].map((m) => (m.body as JobMessage).type));
+    expect(typesOn(env.CAMPAIGN_SENDS).every((type) => type === "campaign.send")).toBe(true);
+    expect(typesOn(env.JOBS)).not.toContain("campaign.send");
+
+    await deliver(sends);
+    const done = await getCampaign(owner, id);
+    expect(done.status).toBe("sent");
+    expect(done.counts).toMatchObject({ recipients: 1200, sent: 1200, pending: 0 });
   });
 
   it("two deliveries of a message running at once and a consumer failing half-way still hand each recipient to the transport exactly once", async () => {

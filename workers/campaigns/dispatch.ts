@@ -7,15 +7,20 @@ import type { JobMessage } from "../jobs/messages";
 import { announceProgress } from "./materialize";
 
 // The per-minute "campaigns" step: start scheduled campaigns whose time has come, hand due
-// recipients of sending campaigns to the queue in messages of at most 100 ids, and close
-// campaigns with nothing left. A large campaign goes out minute by minute: each tick claims at
-// most `maxClaimPerTick` of a campaign's due recipients (and no more than its throttle allows),
-// so 100,000 recipients are a few ticks of a few hundred messages each, never one burst.
+// recipients of sending campaigns to the sends queue in messages of at most 100 ids, and close
+// campaigns with nothing left. Handing out is bounded by time, not by a count: each step claims
+// due recipients for at most `claimWindowMs`, and when there are more it leaves the rest to a
+// `campaign.dispatch` job that does the same and sends itself again, so a 100,000-recipient
+// newsletter is on the queue seconds after it is listed instead of over several ticks, while
+// no invocation runs long and every sendBatch carries ≤ 100 messages. A campaign's throttle
+// still caps what goes out per minute.
 
-/** Recipients of one campaign claimed per tick: 500 emails a second at one tick a minute. */
-export const maxClaimPerTick = 30_000;
+/** Recipients of one campaign claimed per step (tick or dispatch job); the window usually ends it first. */
+export const maxClaimPerStep = 100_000;
 /** All campaigns together, per tick. */
-export const maxClaimPerTickTotal = 60_000;
+export const maxClaimPerTickTotal = 200_000;
+/** How long one step keeps claiming before it hands the rest to a `campaign.dispatch` job. */
+export const claimWindowMs = 10_000;
 /** One UPDATE … RETURNING claims at most this many rows, keeping each statement short. */
 const claimChunk = 5_000;
 export const recipientsPerMessage = 100;
@@ -72,15 +77,45 @@ export async function dispatchCampaigns(env: Env, db: Database, now: number): Pr
   if (jobs.length > 0) await sendJobs(env, jobs);
 
   let budget = maxClaimPerTickTotal;
+  const continued: JobMessage[] = [];
   for (const campaign of sending) {
     if (budget <= 0) break;
     if (minute % 5 === 0) await requeueStale(env, db, campaign.id, now);
-    const claimed = await claimDue(env, db, campaign, now, budget);
+    const { claimed, more } = await claimDue(env, db, campaign, now, budget, Date.now() + claimWindowMs);
     budget -= claimed;
     result.claimed += claimed;
+    if (more) continued.push({ type: "campaign.dispatch", campaign_id: campaign.id });
     if (claimed === 0 && (await finishIfDone(env, db, campaign.id, now))) result.finished.push(campaign.id);
   }
+  if (continued.length > 0) await sendJobs(env, continued);
   return result;
+}
+
+/**
+ * The `campaign.dispatch` job: claims a sending campaign's due recipients for one window and, if
+ * more are due (and the throttle allows), sends itself again. Safe to run twice at once: every
+ * claim is a conditional UPDATE. Returns how many it claimed.
+ */
+export async function dispatchCampaign(env: Env, db: Database, campaignId: string, now: number): Promise<number> {
+  const [campaign] = await db
+    .select({
+      id: campaigns.id,
+      workspaceId: campaigns.workspaceId,
+      kind: campaigns.kind,
+      status: campaigns.status,
+      scheduledAt: campaigns.scheduledAt,
+      startedAt: campaigns.startedAt,
+      throttlePerMinute: campaigns.throttlePerMinute,
+      materializedAt: campaigns.materializedAt,
+      materializeCursor: campaigns.materializeCursor,
+    })
+    .from(campaigns)
+    .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "sending"), isNull(campaigns.deletedAt)))
+    .limit(1);
+  if (!campaign) return 0;
+  const { claimed, more } = await claimDue(env, db, campaign, now, maxClaimPerStep, Date.now() + claimWindowMs);
+  if (more) await sendJobs(env, [{ type: "campaign.dispatch", campaign_id: campaignId }]);
+  return claimed;
 }
 
 /** scheduled → sending, once (the conditional UPDATE is the claim); false if someone else did it. */
@@ -98,7 +133,7 @@ export async function startCampaign(env: Env, db: Database, campaignId: string, 
 
 /** How many more this campaign may hand out now: its throttle minus what went out in the last minute. */
 async function allowance(db: Database, campaign: ActiveCampaign, now: number, budget: number): Promise<number> {
-  let allowed = Math.min(maxClaimPerTick, budget);
+  let allowed = Math.min(maxClaimPerStep, budget);
   if (campaign.throttlePerMinute !== null) {
     // The cron ticks once a minute, but a tick can be late or repeated (wrangler dev, retries):
     // counting the last minute's hand-outs keeps the throttle a rate, not a per-tick quota.
@@ -114,10 +149,13 @@ async function allowance(db: Database, campaign: ActiveCampaign, now: number, bu
 /**
  * Claims due pending recipients (pending → queued, enqueued_at) through the pending partial
  * index and sends their ids in messages of ≤ 100. The claim is one conditional UPDATE per chunk,
- * so two ticks running at once never hand out the same recipient twice.
+ * so two steps running at once never hand out the same recipient twice. Stops at the allowance,
+ * when no more are due, or at `deadline`; `more` says whether due recipients may be left (the
+ * window or the per-step cap ended it, not the throttle).
  */
-async function claimDue(env: Env, db: Database, campaign: ActiveCampaign, now: number, budget: number): Promise<number> {
-  let remaining = await allowance(db, campaign, now, budget);
+async function claimDue(env: Env, db: Database, campaign: ActiveCampaign, now: number, budget: number, deadline: number): Promise<{ claimed: number; more: boolean }> {
+  const allowed = await allowance(db, campaign, now, budget);
+  let remaining = allowed;
   let claimed = 0;
   while (remaining > 0) {
     const take = Math.min(claimChunk, remaining);
@@ -125,13 +163,17 @@ async function claimDue(env: Env, db: Database, campaign: ActiveCampaign, now: n
       WHERE id IN (SELECT id FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id} AND status = 'pending' AND send_at <= ${now} ORDER BY send_at, id LIMIT ${take})
         AND status = 'pending'
       RETURNING id`);
-    if (rows.length === 0) break;
+    if (rows.length === 0) return { claimed, more: false };
     await sendJobs(env, messagesFor(campaign.id, rows.map((row) => row.id)));
     claimed += rows.length;
     remaining -= rows.length;
-    if (rows.length < take) break;
+    if (rows.length < take) return { claimed, more: false };
+    if (Date.now() >= deadline) break;
   }
-  return claimed;
+  // Out of time or at the per-step cap with a full chunk behind: more may be due. A throttled
+  // campaign that used its minute's allowance waits for the next tick instead.
+  const throttled = campaign.throttlePerMinute !== null && remaining === 0 && allowed < Math.min(maxClaimPerStep, budget);
+  return { claimed, more: !throttled };
 }
 
 export function messagesFor(campaignId: string, ids: readonly string[]): JobMessage[] {

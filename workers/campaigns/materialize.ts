@@ -19,6 +19,8 @@ import { afterQuietHours, birthdaySendAt, localSendAt, type ClockTime, type Quie
 // campaign row; a run stops after a time budget and continues in a new message.
 
 export const materializePageSize = 500;
+/** A `campaign.dispatch` after the first page and then every this many pages (20,000 recipients). */
+const dispatchEveryPages = 40;
 /** A run hands over to a new message after this long, well inside a consumer's wall-clock limit. */
 export const materializeBudgetMs = 20_000;
 
@@ -162,6 +164,9 @@ export async function materializeCampaign(env: Env, db: Database, campaignId: st
     ]);
     cursor = nextCursor;
     pages += 1;
+    // Sending starts with the first page listed, and picks up more every 20,000 recipients,
+    // instead of waiting for the whole list and the next minute tick.
+    if (pages % dispatchEveryPages === 1 && campaign.status === "sending") await sendJobs(env, [{ type: "campaign.dispatch", campaign_id: campaign.id }]);
     if (page.length < materializePageSize) {
       await finishMaterializing(env, db, campaign, now);
       return { pages, done: true };
@@ -179,6 +184,7 @@ async function finishMaterializing(env: Env, db: Database, campaign: CampaignRow
       skipped_count = (SELECT COUNT(*) FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id} AND status = 'skipped'),
       materialize_cursor = NULL, materialized_at = ${now}
     WHERE id = ${campaign.id} AND materialized_at IS NULL`);
+  if (campaign.status === "sending") await sendJobs(env, [{ type: "campaign.dispatch", campaign_id: campaign.id }]);
   await announceProgress(env, db, campaign.id);
 }
 

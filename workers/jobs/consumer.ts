@@ -1,4 +1,5 @@
 import { materializeCampaign } from "../campaigns/materialize";
+import { dispatchCampaign } from "../campaigns/dispatch";
 import { sendCampaignBatch } from "../campaigns/send";
 import { createDatabase } from "../db/client";
 import { runExport } from "../exports/export.service";
@@ -54,6 +55,9 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
       return;
     case "campaign.materialize":
       await materializeCampaign(env, createDatabase(env.DB), message.campaign_id, now);
+      return;
+    case "campaign.dispatch":
+      await dispatchCampaign(env, createDatabase(env.DB), message.campaign_id, now);
       return;
     case "campaign.send":
       await sendCampaignBatch(env, createDatabase(env.DB), message.campaign_id, message.recipient_ids, now);

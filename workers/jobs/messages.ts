@@ -37,6 +37,9 @@ export const JobMessage = z.discriminatedUnion("type", [
   // due recipients are sent in bounded batches, each recipient keyed (campaign, contact).
   z.object({ type: z.literal("campaign.materialize"), campaign_id: prefixedId("cpg") }),
   z.object({ type: z.literal("campaign.send"), campaign_id: prefixedId("cpg"), recipient_ids: z.array(prefixedId("rcp")).min(1).max(100) }),
+  // Hands the next pages of a campaign's due recipients to the sends queue without waiting for
+  // the minute tick; re-sends itself while full pages keep coming (dispatch.ts).
+  z.object({ type: z.literal("campaign.dispatch"), campaign_id: prefixedId("cpg") }),
 ]);
 
 export type JobMessage = z.infer<typeof JobMessage>;
