@@ -220,6 +220,18 @@ describe("generated input never produces a 5xx", () => {
       ),
       runs,
     );
+    const contact = await call("POST", "/api/v1/contacts", { token: owner.token, body: { first_name: "Fuzz", emails: ["fuzz-preview@example.com"] } });
+    const contactId = String((contact.json as { id: string }).id);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          bodies(["default_language", "variants", "contact_id", "language"]),
+          fc.record({ default_language: fc.constantFrom("en", "lt"), variants: fc.array(variant, { maxLength: 3 }), contact_id: fc.oneof(fc.constant(contactId), stringish), language: fc.oneof(fc.constantFrom("en", "ru"), stringish) }, { requiredKeys: ["default_language", "variants", "contact_id"] }),
+        ),
+        (body) => expectNo5xx("POST", "/api/v1/templates/previews", body, owner.token),
+      ),
+      runs,
+    );
     await fc.assert(
       fc.asyncProperty(bodies(["name", "segment_id", "template_id", "from_name", "from_address", "reply_to", "quiet_start", "quiet_end", "throttle_per_minute", "kind", "send_local_time"]), (body) =>
         expectNo5xx("POST", "/api/v1/campaigns", body, owner.token),

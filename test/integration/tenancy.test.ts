@@ -84,7 +84,11 @@ async function workspaceA() {
     token: owner.token,
     body: { name: "Alpha secret campaign", from_name: "Alpha", from_address: "news@alpha-secret.lt", segment_id: field<string>(segment.json, "id"), template_id: field<string>(template.json, "id") },
   });
-  for (const res of [segment, template, campaign]) expect(res.status, res.text).toBe(201);
+  const preview = await call("POST", "/api/v1/templates/previews", {
+    token: owner.token,
+    body: { default_language: "en", variants: [{ language: "en", subject: "Alpha news", html: "<p>Alpha secret preview</p>" }], contact_id: field<string>(contact.json, "id") },
+  });
+  for (const res of [segment, template, campaign, preview]) expect(res.status, res.text).toBe(201);
   // Email leaves only from scheduled work; a stored one stands in for a sent reminder.
   const emailId = `eml_tenancy${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
   await env.DB.prepare(
@@ -96,6 +100,7 @@ async function workspaceA() {
     segmentId: field<string>(segment.json, "id"),
     templateId: field<string>(template.json, "id"),
     campaignId: field<string>(campaign.json, "id"),
+    previewId: field<string>(preview.json, "url").split("/").pop() ?? "",
     importId: field<string>(imported.json, "id"),
     exportId: field<string>(exported.json, "id"),
     auditId: field<string>(audit.json, "id"),
@@ -148,6 +153,7 @@ function idFor(path: string, a: A): string {
     segments: a.segmentId,
     templates: a.templateId,
     campaigns: a.campaignId,
+    previews: a.previewId,
   };
   const id = collection ? ids[collection] : undefined;
   if (!id) throw new Error(`tenancy walker: no fixture id for ${path}; add one for the new collection`);
@@ -183,7 +189,7 @@ describe("tenancy", () => {
     const a = await workspaceA();
     const b = await signUp({ workspace_name: "Bravo" });
     const bKey = await createApiKey(b, "admin");
-    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal", a.activityId, a.taskId, a.emailId, "Alpha secret call", "Alpha secret task", "Alpha secret reminder", a.importId, a.exportId, a.auditId, a.scanId, a.clusterId, a.mergeId, "Alpha Importas", "alpha-import", "Alpha Twin", "twin-a@", "twin-b@", "twin-c@", a.segmentId, a.templateId, a.campaignId, "Alpha secret segment", "Alpha secret template", "Alpha secret campaign", "Alpha news"];
+    const secretsOfA = [a.owner.workspaceId, a.owner.email, a.member.email, a.member.membershipId, a.key.id, a.invitationId, a.name, a.contactId, a.companyId, a.pipelineId, a.dealId, a.formId, a.submissionId, "Alpha secret form", "alpha-lead", "Alphonse", "alpha-secret", "Alpha secret deal", a.activityId, a.taskId, a.emailId, "Alpha secret call", "Alpha secret task", "Alpha secret reminder", a.importId, a.exportId, a.auditId, a.scanId, a.clusterId, a.mergeId, "Alpha Importas", "alpha-import", "Alpha Twin", "twin-a@", "twin-b@", "twin-c@", a.segmentId, a.templateId, a.campaignId, "Alpha secret segment", "Alpha secret template", "Alpha secret campaign", "Alpha news", a.previewId, "Alpha secret preview"];
 
     for (const { method, path, op, isPublic } of operations) {
       const { url, body, upload } = fill(path, op, a);

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { getContactRow } from "../contacts/contact.service";
 import type { Database } from "../db/client";
@@ -14,12 +14,25 @@ import { authenticated, createRouter, jsonBody, jsonContent, problemResponses } 
 import { problems } from "../http/problem";
 import { announce } from "../hub/publish";
 import { signLink } from "./link-token";
-import { renderForRecipient, unsubscribeUrl } from "./render";
-import { RenderedEmailSchema, TemplateCreate, TemplateList, TemplatePatch, TemplatePreviewBody, TemplateSchema, TemplateTestBody, TemplateTestResult } from "./template.schema";
-import { createTemplate, deleteTemplate, getTemplate, listTemplates, toRenderable, toTemplate, updateTemplate } from "./template.service";
+import { isoTime } from "../http/fields";
+import { renderForRecipient, unsubscribeUrl, type RenderableTemplate, type RenderedEmail } from "./render";
+import {
+  RenderedEmailSchema,
+  TemplateCreate,
+  TemplateDraftPreviewBody,
+  TemplateList,
+  TemplatePatch,
+  TemplatePreviewBody,
+  TemplatePreviewDocument,
+  TemplateSchema,
+  TemplateTestBody,
+  TemplateTestResult,
+} from "./template.schema";
+import { createTemplate, deleteTemplate, getTemplate, listTemplates, loadPreview, storePreview, toRenderable, toTemplate, updateTemplate } from "./template.service";
 
 const tags = ["Templates"];
 const TemplateId = idParam("tpl", "01jd0000000000000000000000");
+const PreviewId = idParam("tpv", "01jd0000000000000000000000");
 
 // Previews and test sends carry a real-looking unsubscribe link whose subject is "preview": the
 // unsubscribe page says it is a sample and changes nothing.
@@ -30,6 +43,39 @@ async function userName(db: Database, id: string | null): Promise<string | null>
   const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, id)).limit(1);
   return row?.name ?? null;
 }
+
+/** The email one contact would get from this template (their language unless one is asked for). */
+async function renderPreview(
+  env: Env,
+  db: Database,
+  workspaceId: string,
+  requestUrl: string,
+  template: RenderableTemplate,
+  contactId: string,
+  language: RenderedEmail["language"] | undefined,
+): Promise<RenderedEmail> {
+  const { contact, company } = await getContactRow(db, workspaceId, contactId).catch(() => {
+    // The contact is a body field: an unknown one is the request's fault, with a pointer.
+    throw problems.validation([{ pointer: "/contact_id", code: "unknown_contact", detail: "No contact with that id in this workspace." }]);
+  });
+  const token = await signLink(env.JWT_SECRET, "unsubscribe", previewLinkSubject);
+  return renderForRecipient(template, contact, {
+    unsubscribeUrl: unsubscribeUrl(publicOrigin(env, requestUrl), token),
+    ownerName: await userName(db, contact.ownerId),
+    companyName: company?.name ?? null,
+    language,
+  });
+}
+
+/**
+ * The preview document's own policy. The web client's CSP (style-src 'self') would apply to a
+ * srcdoc frame and block the inline styles real email is written with; this document allows
+ * exactly those (style attributes, <style>, images and fonts over the network or as data:) and
+ * nothing else: no scripts (the `sandbox` directive also makes its origin opaque, even when the
+ * URL is opened on its own), no forms, no plugins, no <base>, framed only by the app itself.
+ */
+export const previewContentSecurityPolicy =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data: https: http:; font-src data: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
 
 export const templateRoutes = createRouter()
   .openapi(
@@ -140,18 +186,67 @@ export const templateRoutes = createRouter()
       const workspaceId = c.var.principal.workspaceId;
       const { contact_id, language } = c.req.valid("json");
       const template = await getTemplate(c.var.db, workspaceId, c.req.valid("param").id);
-      const { contact, company } = await getContactRow(c.var.db, workspaceId, contact_id).catch(() => {
-        // The contact is a body field: an unknown one is the request's fault, with a pointer.
-        throw problems.validation([{ pointer: "/contact_id", code: "unknown_contact", detail: "No contact with that id in this workspace." }]);
-      });
-      const token = await signLink(c.env.JWT_SECRET, "unsubscribe", previewLinkSubject);
-      const email = renderForRecipient(toRenderable(template), contact, {
-        unsubscribeUrl: unsubscribeUrl(publicOrigin(c.env, c.req.url), token),
-        ownerName: await userName(c.var.db, contact.ownerId),
-        companyName: company?.name ?? null,
-        language,
-      });
+      const email = await renderPreview(c.env, c.var.db, workspaceId, c.req.url, toRenderable(template), contact_id, language);
       return c.json({ language: email.language, subject: email.subject, html: email.html, text: email.text }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/templates/previews",
+      tags,
+      summary: "Render the editor's draft for one contact as a short-lived HTML document (10 minutes) to show in a sandboxed iframe",
+      description:
+        "The body is the draft as it stands, saved or not, checked like a save (an unknown merge field is a 422 at /variants/<i>/…). The returned url serves the email with its own Content-Security-Policy, so its inline styles apply in the preview as they do in the sent email.",
+      security: authenticated,
+      middleware: [requireRole("viewer")] as const,
+      request: {
+        body: jsonBody(TemplateDraftPreviewBody, {
+          default_language: "en",
+          variants: [{ language: "en", subject: "News for {{first_name | default: \"you\"}}", html: "<p style=\"color: #c80000\">Hello {{first_name | default: \"there\"}},</p>", text: null }],
+          contact_id: "con_01jd0000000000000000000000",
+        }),
+      },
+      responses: { 201: jsonContent(TemplatePreviewDocument, "The preview's address"), ...problemResponses(400, 401, 415, 422) },
+    }),
+    async (c) => {
+      const workspaceId = c.var.principal.workspaceId;
+      const { default_language, variants, contact_id, language } = c.req.valid("json");
+      const email = await renderPreview(c.env, c.var.db, workspaceId, c.req.url, { defaultLanguage: default_language, variants }, contact_id, language);
+      const stored = await storePreview(c.var.db, workspaceId, email.html, Date.now());
+      const url = `/api/v1/templates/previews/${stored.id}`;
+      c.header("location", url);
+      return c.json({ url, language: email.language, subject: email.subject, expires_at: isoTime(stored.expiresAt) }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/templates/previews/{id}",
+      tags,
+      summary: "A rendered preview as an HTML document with its own restrictive Content-Security-Policy (410 once expired)",
+      // The browser loads this as an iframe navigation, which carries the SameSite=Strict session
+      // cookie (same site all the way up), so it is authenticated and workspace-scoped like any
+      // other read; the random id is not the only thing standing between a guess and the HTML.
+      security: authenticated,
+      middleware: [requireRole("viewer")] as const,
+      request: { params: PreviewId },
+      responses: { 200: { description: "The email as HTML", content: { "text/html": { schema: z.string() } } }, ...problemResponses(401, 404, 410) },
+    }),
+    async (c) => {
+      const html = await loadPreview(c.var.db, c.var.principal.workspaceId, c.req.valid("param").id, Date.now());
+      return new Response(html, {
+        status: 200,
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": previewContentSecurityPolicy,
+          "x-content-type-options": "nosniff",
+          "referrer-policy": "no-referrer",
+          // The app frames it (frame-ancestors 'self' above); the API's blanket DENY would not let it.
+          "x-frame-options": "SAMEORIGIN",
+          "cache-control": "no-store",
+        },
+      });
     },
   )
   .openapi(

@@ -76,6 +76,20 @@ export const TemplatePreviewBody = z
   .object({ contact_id: z.string().startsWith("con_").max(64), language: z.enum(languages).optional() })
   .strict()
   .openapi("TemplatePreviewBody");
+// The editor's draft, not a saved template: the same variant rules as a save (an unknown merge
+// field is a 422 at /variants/<i>/…), so what previews is what will save.
+export const TemplateDraftPreviewBody = z
+  .object({ default_language: z.enum(languages), variants: Variants, contact_id: z.string().startsWith("con_").max(64), language: z.enum(languages).optional() })
+  .strict()
+  .openapi("TemplateDraftPreviewBody");
+export const TemplatePreviewDocument = z
+  .object({
+    url: z.string().openapi({ description: "Load it in an <iframe sandbox>: an HTML document with its own restrictive CSP.", example: "/api/v1/templates/previews/tpv_01jd3x0000abcdefghjkmnpqrs" }),
+    language: z.enum(languages),
+    subject: z.string(),
+    expires_at: TimestampField,
+  })
+  .openapi("TemplatePreviewDocument");
 export const TemplateTestBody = z.object({ language: z.enum(languages).optional() }).strict().openapi("TemplateTestBody");
 
 export const RenderedEmailSchema = z

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
-import { emailTemplates, emailTemplateVariants, languages, type Language } from "../db/schema";
+import { emailTemplates, emailTemplateVariants, languages, templatePreviews, type Language } from "../db/schema";
 import { isVersionConflict, versionGuard } from "../db/version-guard";
 import { isoTime } from "../http/fields";
 import { problems } from "../http/problem";
@@ -135,4 +135,38 @@ export async function deleteTemplate(ctx: ServiceContext, id: string): Promise<v
     ctx.db.update(emailTemplates).set({ deletedAt: ctx.now, updatedAt: ctx.now }).where(eq(emailTemplates.id, id)),
     auditInsert(ctx, { action: "template.deleted", entityType: "template", entityId: id, before: snapshot(current), after: null }),
   ]);
+}
+
+/** How long a rendered preview can be loaded: the editor loads it at once; a reload after this is a 404. */
+export const previewTtlMs = 10 * 60_000;
+
+/**
+ * Stores a rendered preview for the editor's iframe to load. The workspace's expired previews are
+ * deleted in the same batch, so a busy editor never lets them pile up until the nightly purge.
+ */
+export async function storePreview(db: Database, workspaceId: string, html: string, now: number): Promise<{ id: string; expiresAt: number }> {
+  const id = newId("templatePreview", now);
+  const expiresAt = now + previewTtlMs;
+  await db.batch([
+    db.delete(templatePreviews).where(and(lt(templatePreviews.expiresAt, now), eq(templatePreviews.workspaceId, workspaceId))),
+    db.insert(templatePreviews).values({ id, workspaceId, html, expiresAt }),
+  ]);
+  return { id, expiresAt };
+}
+
+/** A stored preview's HTML; another workspace's or an unknown one is a 404, an expired one a 410. */
+export async function loadPreview(db: Database, workspaceId: string, id: string, now: number): Promise<string> {
+  const [row] = await db
+    .select({ html: templatePreviews.html, expiresAt: templatePreviews.expiresAt })
+    .from(templatePreviews)
+    .where(and(eq(templatePreviews.id, id), eq(templatePreviews.workspaceId, workspaceId)))
+    .limit(1);
+  if (!row) throw problems.notFound("preview");
+  if (row.expiresAt <= now) throw problems.gone("preview_expired", "This preview has expired. Show the preview again.");
+  return row.html;
+}
+
+/** Nightly housekeeping: previews past their expiry, every workspace. */
+export async function purgeExpiredPreviews(db: Database, now: number): Promise<void> {
+  await db.delete(templatePreviews).where(lt(templatePreviews.expiresAt, now));
 }

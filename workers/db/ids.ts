@@ -35,6 +35,7 @@ export const idPrefixes = {
   template: "tpl",
   campaign: "cpg",
   recipient: "rcp",
+  templatePreview: "tpv",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -12,7 +12,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     if (!headers.has("content-security-policy")) headers.set("content-security-policy", apiContentSecurityPolicy);
     headers.set("x-content-type-options", "nosniff");
     headers.set("referrer-policy", "no-referrer");
-    headers.set("x-frame-options", "DENY");
+    // A document meant for the app's own frames (a template preview) says SAMEORIGIN itself.
+    if (!headers.has("x-frame-options")) headers.set("x-frame-options", "DENY");
     if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
   };
 }

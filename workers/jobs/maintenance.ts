@@ -2,6 +2,7 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { purgeLoginFailures } from "../auth/login-throttle";
 import type { Database } from "../db/client";
 import { idempotencyKeys, refreshTokens } from "../db/schema";
+import { purgeExpiredPreviews } from "../campaigns/template.service";
 import { purgeExpiredExports } from "../exports/export.service";
 
 // Deletes what has outlived its purpose: expired or revoked refresh tokens, idempotency
@@ -16,4 +17,6 @@ export async function purgeExpired(db: Database, now: number) {
   await purgeLoginFailures(db, now);
   // Exports keep personal data outside the records' own lifecycle: gone 7 days after they were asked for.
   await purgeExpiredExports(db, now);
+  // Template previews live 10 minutes; a workspace's own next preview clears most, this the rest.
+  await purgeExpiredPreviews(db, now);
 }

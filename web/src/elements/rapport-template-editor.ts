@@ -1,6 +1,7 @@
 import type { Contact } from "../../../workers/contacts/contact.schema";
 import { campaignsApi, type TemplateInput } from "../api/campaigns";
 import { api, ApiError } from "../api/client";
+import { templatePreviewsApi } from "../api/template-previews";
 import { bindAttribute, bindText, language, languageChanged, t, type MessageKey } from "../i18n";
 import { filledVariants, insertAt, type MergeField, mergeFields, mergeTag, type TemplateLanguage, templateErrorTarget, templateLanguages, type VariantDraft } from "../lib/campaigns";
 import { languageName } from "../lib/format";
@@ -37,10 +38,18 @@ export class RapportTemplateEditor extends HTMLElement {
   private readonly contactSelect = h("select", { id: uid("f-contact"), "data-testid": "preview-contact" });
   private readonly previewLanguage = h("select", { id: uid("f-preview-lang") });
   private readonly previewSubject = h("p", { class: "preview-subject", "data-testid": "preview-subject" });
-  private readonly previewFrame = h("iframe", { class: "email-preview", sandbox: "", "data-testid": "preview-frame", hidden: true });
+  // sandbox="" with no permissions: no scripts, no forms, no same-origin access — the email's HTML
+  // is the user's own, but it is still markup from outside this page. It loads a document the
+  // API serves with a CSP of its own (templates/previews), not srcdoc: a srcdoc document would
+  // inherit this page's style-src 'self' and drop the inline styles real email is made of.
+  private readonly previewFrame = h("iframe", { class: "email-preview", sandbox: "", referrerpolicy: "no-referrer", "data-testid": "preview-frame", hidden: true });
   private readonly previewMessage = h("p", { class: "form-error", role: "alert", hidden: true });
   private readonly removeButton = ht("button", "records.delete", { type: "button", class: "button danger", hidden: true });
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Once a preview is shown it follows the draft: edits re-render it after a pause in typing. */
+  private previewShown = false;
+  private previewTimer: ReturnType<typeof setTimeout> | undefined;
+  private previewAbort: AbortController | null = null;
 
   // Language names (tabs, selects) come from Intl in the UI's language; a switch renames them.
   private readonly onLanguage = () => {
@@ -77,6 +86,7 @@ export class RapportTemplateEditor extends HTMLElement {
     this.form.addEventListener("input", () => {
       this.dirty = true;
       this.markTabs();
+      this.schedulePreview();
     });
     onSubmit(this.form, () => this.save());
     this.removeButton.addEventListener("click", () => void this.deleteRecord());
@@ -91,6 +101,8 @@ export class RapportTemplateEditor extends HTMLElement {
   disconnectedCallback(): void {
     window.removeEventListener(languageChanged, this.onLanguage);
     clearTimeout(this.searchTimer);
+    clearTimeout(this.previewTimer);
+    this.previewAbort?.abort();
   }
 
   private buildPanel(code: TemplateLanguage): Panel {
@@ -151,6 +163,7 @@ export class RapportTemplateEditor extends HTMLElement {
       target.setSelectionRange(next.caret, next.caret);
       this.dirty = true;
       this.markTabs();
+      this.schedulePreview();
     });
     return h(
       "fieldset",
@@ -168,6 +181,7 @@ export class RapportTemplateEditor extends HTMLElement {
       clearTimeout(this.searchTimer);
       this.searchTimer = setTimeout(() => void this.loadContacts(), 300);
     });
+    for (const select of [this.contactSelect, this.previewLanguage]) select.addEventListener("change", () => this.schedulePreview());
     const show = ht("button", "templates.preview", { type: "button", class: "button", "data-testid": "preview" });
     show.addEventListener("click", () => void this.preview(show));
     const test = ht("button", "templates.testSend", { type: "button", class: "button subtle", "data-testid": "test-send" });
@@ -290,7 +304,7 @@ export class RapportTemplateEditor extends HTMLElement {
     return new ApiError(error.status, error.code, Object.keys(fieldErrors).length > 0 ? t("templates.fixErrors") : error.message, fieldErrors, error.otherErrors, error.requestId, error.retryAfterSeconds, error.extensions, {});
   }
 
-  /** Preview and test send show what is saved, so unsaved edits are saved first. */
+  /** A test send mails what is saved, so unsaved edits are saved first (the preview shows the draft). */
   private async saveIfNeeded(): Promise<boolean> {
     if (this.templateId && !this.dirty) return true;
     clearErrors(this.form);
@@ -303,30 +317,62 @@ export class RapportTemplateEditor extends HTMLElement {
     }
   }
 
+  /** Re-renders a shown preview 600 ms after the last edit (the previous request is aborted). */
+  private schedulePreview(): void {
+    if (!this.previewShown) return;
+    clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => void this.renderPreview(), 600);
+  }
+
   private async preview(button: HTMLButtonElement): Promise<void> {
-    this.previewMessage.hidden = true;
-    const contactId = this.contactSelect.value;
-    if (!contactId) {
-      this.previewMessage.textContent = t("templates.pickContact");
-      this.previewMessage.hidden = false;
-      return;
-    }
+    clearTimeout(this.previewTimer);
     button.disabled = true;
     try {
-      if (!(await this.saveIfNeeded()) || !this.templateId) return;
-      const rendered = await campaignsApi.previewTemplate(this.templateId, { contact_id: contactId, ...(this.previewLanguage.value ? { language: this.previewLanguage.value } : {}) });
-      this.previewSubject.replaceChildren(h("span", { class: "muted" }, `${t("templates.subject")} (${languageName(rendered.language, language())}): `), h("strong", {}, rendered.subject));
-      // sandbox="" with no permissions: no scripts, no forms, no same-origin access — the email's
-      // HTML is the user's own, but it is still markup from outside this page.
-      this.previewFrame.srcdoc = rendered.html;
-      this.previewFrame.hidden = false;
-      bindAttribute(this.previewFrame, "title", "templates.previewFrameTitle");
-    } catch (error) {
-      this.previewMessage.textContent = error instanceof Error ? error.message : t("error.generic");
-      this.previewMessage.hidden = false;
+      await this.renderPreview();
     } finally {
       button.disabled = false;
     }
+  }
+
+  /** The draft as it stands (saved or not) for the chosen contact, shown in the sandboxed frame. */
+  private async renderPreview(): Promise<void> {
+    this.previewMessage.hidden = true;
+    const contactId = this.contactSelect.value;
+    const variants = filledVariants(this.drafts());
+    const problem = !contactId ? t("templates.pickContact") : variants.length === 0 ? t("templates.noVariant") : null;
+    if (problem) {
+      this.previewMessage.textContent = problem;
+      this.previewMessage.hidden = false;
+      return;
+    }
+    this.previewAbort?.abort();
+    const abort = new AbortController();
+    this.previewAbort = abort;
+    const defaultLanguage = templateLanguages.find((code) => code === this.defaultLanguage.value) ?? "en";
+    const asked = templateLanguages.find((code) => code === this.previewLanguage.value);
+    try {
+      const preview = await templatePreviewsApi.create({ default_language: defaultLanguage, variants, contact_id: contactId, ...(asked ? { language: asked } : {}) }, abort.signal);
+      if (abort.signal.aborted) return;
+      this.previewSubject.replaceChildren(h("span", { class: "muted" }, `${t("templates.subject")} (${languageName(preview.language, language())}): `), h("strong", {}, preview.subject));
+      this.previewFrame.src = preview.url;
+      this.previewFrame.hidden = false;
+      this.previewShown = true;
+      bindAttribute(this.previewFrame, "title", "templates.previewFrameTitle");
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.previewMessage.textContent = this.previewProblem(error, variants);
+      this.previewMessage.hidden = false;
+    }
+  }
+
+  /** A 422 on the draft names the language version it is about: "Lithuanian: Unknown merge field …". */
+  private previewProblem(error: unknown, sent: readonly VariantDraft[]): string {
+    if (!(error instanceof ApiError)) return error instanceof Error ? error.message : t("error.generic");
+    const details = Object.entries(error.fieldErrors).map(([name, detail]) => {
+      const target = templateErrorTarget(`/${name.replaceAll(".", "/")}`, sent);
+      return target?.language ? `${languageName(target.language, language())}: ${detail}` : detail;
+    });
+    return details.length > 0 ? details.join(" ") : error.message;
   }
 
   private async testSend(button: HTMLButtonElement): Promise<void> {

@@ -1316,7 +1316,7 @@ export const en = {
   "templates.merge.owner_name": "Owner's name",
   "templates.merge.unsubscribe_url": "Unsubscribe link",
   "templates.previewTitle": "Preview",
-  "templates.previewLead": "See the email as a chosen contact will get it. Unsaved changes are saved first.",
+  "templates.previewLead": "See the email as a chosen contact will get it. The preview follows your edits; nothing is saved.",
   "templates.findContact": "Find a contact",
   "templates.contactSearch": "Name or email",
   "templates.contact": "Contact",

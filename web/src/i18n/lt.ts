@@ -1312,7 +1312,7 @@ export const lt: Messages = {
   "templates.merge.owner_name": "Atsakingo asmens vardas",
   "templates.merge.unsubscribe_url": "Atsisakymo nuoroda",
   "templates.previewTitle": "Peržiūra",
-  "templates.previewLead": "Pamatykite laišką taip, kaip jį gaus pasirinktas kontaktas. Neišsaugoti pakeitimai pirmiausia išsaugomi.",
+  "templates.previewLead": "Pamatykite laišką taip, kaip jį gaus pasirinktas kontaktas. Peržiūra atsinaujina jums rašant; niekas neišsaugoma.",
   "templates.findContact": "Rasti kontaktą",
   "templates.contactSearch": "Vardas arba el. paštas",
   "templates.contact": "Kontaktas",

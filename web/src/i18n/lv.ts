@@ -1312,7 +1312,7 @@ export const lv: Messages = {
   "templates.merge.owner_name": "Atbildīgā vārds",
   "templates.merge.unsubscribe_url": "Atteikšanās saite",
   "templates.previewTitle": "Priekšskatījums",
-  "templates.previewLead": "Skatiet e-pastu tā, kā to saņems izvēlētais kontakts. Nesaglabātās izmaiņas vispirms tiek saglabātas.",
+  "templates.previewLead": "Skatiet e-pastu tā, kā to saņems izvēlētais kontakts. Priekšskatījums seko jūsu labojumiem; nekas netiek saglabāts.",
   "templates.findContact": "Atrast kontaktu",
   "templates.contactSearch": "Vārds vai e-pasts",
   "templates.contact": "Kontakts",

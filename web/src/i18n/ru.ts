@@ -1312,7 +1312,7 @@ export const ru: Messages = {
   "templates.merge.owner_name": "Имя ответственного",
   "templates.merge.unsubscribe_url": "Ссылка для отписки",
   "templates.previewTitle": "Предпросмотр",
-  "templates.previewLead": "Посмотрите письмо так, как его получит выбранный контакт. Несохранённые изменения сначала сохраняются.",
+  "templates.previewLead": "Посмотрите письмо так, как его получит выбранный контакт. Предпросмотр обновляется по мере правки; ничего не сохраняется.",
   "templates.findContact": "Найти контакт",
   "templates.contactSearch": "Имя или email",
   "templates.contact": "Контакт",

@@ -1312,7 +1312,7 @@ export const sl: Messages = {
   "templates.merge.owner_name": "Ime skrbnika",
   "templates.merge.unsubscribe_url": "Povezava za odjavo",
   "templates.previewTitle": "Predogled",
-  "templates.previewLead": "Oglejte si sporočilo, kot ga bo prejel izbrani stik. Neshranjene spremembe se najprej shranijo.",
+  "templates.previewLead": "Oglejte si sporočilo, kot ga bo prejel izbrani stik. Predogled sledi vašim spremembam; nič se ne shrani.",
   "templates.findContact": "Poišči stik",
   "templates.contactSearch": "Ime ali e-pošta",
   "templates.contact": "Stik",
