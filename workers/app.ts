@@ -39,6 +39,7 @@ import { workspaceRoutes } from "./workspaces/workspace.routes";
 import { segmentRoutes } from "./segments/segment.routes";
 import { suppressionRoutes } from "./campaigns/suppression.routes";
 import { templateRoutes } from "./campaigns/template.routes";
+import { trackingRoutes } from "./campaigns/tracking.routes";
 import { unsubscribeRoutes } from "./campaigns/unsubscribe.routes";
 
 export const maxBodyBytes = 1024 * 1024;
@@ -119,6 +120,8 @@ export function createApp() {
   app.route("/f", publicFormRoutes);
   // Unsubscribe links from campaign emails: public pages, the signed token is the credential.
   app.route("/u", unsubscribeRoutes);
+  // Open pixel and click redirects of campaigns with tracking on: the signed token is the credential.
+  app.route("/t", trackingRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

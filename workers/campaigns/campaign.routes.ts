@@ -9,6 +9,8 @@ import { authenticated, createRouter, jsonBody, jsonContent, problemResponses } 
 import { announce } from "../hub/publish";
 import {
   CampaignCreate,
+  CampaignLinks,
+  CampaignLinksQuery,
   CampaignListQuery,
   CampaignPage,
   CampaignPatch,
@@ -34,6 +36,7 @@ import {
   toCampaign,
   updateCampaign,
 } from "./campaign.service";
+import { linkStats } from "./tracking.service";
 
 const tags = ["Campaigns"];
 const CampaignId = idParam("cpg", "01jd0000000000000000000000");
@@ -197,4 +200,21 @@ export const campaignRoutes = createRouter()
       responses: { 200: jsonContent(RecipientPage, "One page of recipients"), ...problemResponses(401, 404, 422) },
     }),
     async (c) => c.json(await listRecipients(c.var.db, c.var.principal.workspaceId, c.req.valid("param").id, c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/campaigns/{id}/links",
+      tags,
+      summary: "A campaign's most followed links (tracking on only)",
+      description: "Per tracked link: how many recipients followed it and how many clicks there were in all, most followed first. Empty when tracking was off.",
+      security: authenticated,
+      middleware: [requireRole("viewer")] as const,
+      request: { params: CampaignId, query: CampaignLinksQuery },
+      responses: { 200: jsonContent(CampaignLinks, "The links"), ...problemResponses(401, 404, 422) },
+    }),
+    async (c) => {
+      const campaign = await getCampaignRow(c.var.db, c.var.principal.workspaceId, c.req.valid("param").id);
+      return c.json({ data: await linkStats(c.var.db, campaign.id, c.req.valid("query").limit) }, 200);
+    },
   );

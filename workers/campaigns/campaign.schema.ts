@@ -84,6 +84,8 @@ export const CampaignCounts = z
     skipped: z.number().int(),
     unsubscribed: z.number().int(),
     pending: z.number().int().openapi({ description: "Recipients not yet sent, failed or skipped (waiting for their time, or on the queue)." }),
+    opened: z.number().int().openapi({ description: "Recipients who opened the email at least once (the tracking pixel, or a click). Always 0 unless tracking_enabled." }),
+    clicked: z.number().int().openapi({ description: "Recipients who followed a tracked link at least once. Always 0 unless tracking_enabled." }),
   })
   .openapi("CampaignCounts");
 
@@ -138,6 +140,8 @@ export const RecipientSchema = z
     send_at: TimestampField,
     sent_at: TimestampField.nullable(),
     unsubscribed_at: TimestampField.nullable(),
+    opened_at: TimestampField.nullable().openapi({ description: "First open (tracking on only)." }),
+    clicked_at: TimestampField.nullable().openapi({ description: "First click on a tracked link (tracking on only)." }),
   })
   .openapi("CampaignRecipient");
 
@@ -148,6 +152,26 @@ export const RecipientListQuery = PageQuery.extend({
     .enum(campaignRecipientStatuses)
     .optional()
     .openapi({ param: { name: "status", in: "query" }, description: "Without it, recipients come grouped by status." }),
+});
+
+export const CampaignLinkSchema = z
+  .object({
+    url: z.string(),
+    recipients: z.number().int().openapi({ description: "Recipients who followed the link at least once." }),
+    clicks: z.number().int().openapi({ description: "Every click, repeats included." }),
+  })
+  .openapi("CampaignLink");
+
+export const CampaignLinks = z.object({ data: z.array(CampaignLinkSchema) }).openapi("CampaignLinks");
+
+export const CampaignLinksQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(20)
+    .openapi({ param: { name: "limit", in: "query" }, example: 20 }),
 });
 
 export const TestSendResult = z

@@ -161,6 +161,8 @@ export async function createCampaign(ctx: ServiceContext, input: CampaignCreateI
     failedCount: 0,
     skippedCount: 0,
     unsubscribedCount: 0,
+    openedCount: 0,
+    clickedCount: 0,
     materializeCursor: null,
     materializedAt: null,
     linkOrigin: null,
@@ -496,6 +498,8 @@ export async function listRecipients(db: Database, workspaceId: string, id: stri
       send_at: isoTime(row.sendAt),
       sent_at: isoTime(row.sentAt),
       unsubscribed_at: isoTime(row.unsubscribedAt),
+      opened_at: isoTime(row.openedAt),
+      clicked_at: isoTime(row.clickedAt),
     }),
   );
 }
