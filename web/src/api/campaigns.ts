@@ -63,8 +63,8 @@ export type RenderedEmail = { language: string; subject: string; html: string; t
 const decodeRendered: Decoder<RenderedEmail> = object({ language: string, subject: string, html: string, text: string });
 
 const count = (value: unknown, path = "") => (value === undefined ? 0 : number(value, path));
-export type CampaignCounts = { recipients: number; sent: number; failed: number; skipped: number; unsubscribed: number; pending: number };
-const decodeCounts: Decoder<CampaignCounts> = object({ recipients: count, sent: count, failed: count, skipped: count, unsubscribed: count, pending: count });
+export type CampaignCounts = { recipients: number; sent: number; failed: number; skipped: number; unsubscribed: number; pending: number; opened: number; clicked: number };
+const decodeCounts: Decoder<CampaignCounts> = object({ recipients: count, sent: count, failed: count, skipped: count, unsubscribed: count, pending: count, opened: count, clicked: count });
 
 export type Campaign = {
   id: string;
@@ -127,6 +127,8 @@ export type Recipient = {
   send_at: string | null;
   sent_at: string | null;
   unsubscribed_at: string | null;
+  opened_at: string | null;
+  clicked_at: string | null;
 };
 const decodeRecipient: Decoder<Recipient> = object({
   id: string,
@@ -138,7 +140,13 @@ const decodeRecipient: Decoder<Recipient> = object({
   send_at: optional(string),
   sent_at: optional(string),
   unsubscribed_at: optional(string),
+  opened_at: optional(string),
+  clicked_at: optional(string),
 });
+
+/** A tracked link of a campaign: people who followed it, and all clicks. */
+export type CampaignLink = { url: string; recipients: number; clicks: number };
+const decodeLink: Decoder<CampaignLink> = object({ url: string, recipients: number, clicks: number });
 
 export type SegmentInput = { name: string; description?: string | null; filter: FilterGroup };
 export type TemplateInput = { name: string; default_language: Variant["language"]; variants: { language: Variant["language"]; subject: string; html: string }[] };
@@ -152,6 +160,7 @@ export type CampaignInput = {
   quiet_start: string | null;
   quiet_end: string | null;
   throttle_per_minute: number | null;
+  tracking_enabled: boolean;
 };
 
 /** Lists: segments come as {data}; templates and campaigns page with next_cursor. Both read the same. */
@@ -195,4 +204,5 @@ export const campaignsApi = {
   testCampaign: (campaignId: string) => ignore(request.call("POST", `/campaigns/${id(campaignId)}/test`, { body: {} })),
   recipients: (campaignId: string, query: { status?: string; cursor?: string; limit?: number } = {}) =>
     request.json<Page<Recipient>>(page(decodeRecipient), "GET", `/campaigns/${id(campaignId)}/recipients`, { query: { limit: 25, ...query } }),
+  links: (campaignId: string, limit = 10) => request.json(object({ data: array(decodeLink) }), "GET", `/campaigns/${id(campaignId)}/links`, { query: { limit } }),
 };

@@ -47,6 +47,8 @@ export class RapportCampaignWizard extends HTMLElement {
   private readonly quietStart = h("input", { id: uid("f-quiet-start"), name: "quiet_start", type: "time" });
   private readonly quietEnd = h("input", { id: uid("f-quiet-end"), name: "quiet_end", type: "time" });
   private readonly throttle = h("input", { id: uid("f-throttle"), name: "throttle_per_minute", type: "number", min: "1", max: "30000", step: "1", inputmode: "numeric" });
+  // Off by default (privacy by default): tracking is something the sender opts into per campaign.
+  private readonly tracking = h("input", { id: uid("f-tracking"), name: "tracking_enabled", type: "checkbox", checked: false, "data-testid": "wizard-tracking" });
   private readonly review = h("dl", { class: "facts wizard-review", "data-testid": "wizard-review" });
   private mode: ScheduleMode = "now";
 
@@ -126,6 +128,21 @@ export class RapportCampaignWizard extends HTMLElement {
       ...Object.values(extras),
       h("div", { class: "form-grid" }, fieldRow(this.quietStart.id, "wizard.quietStart", this.quietStart), fieldRow(this.quietEnd.id, "wizard.quietEnd", this.quietEnd, "wizard.quietHint")),
       fieldRow(this.throttle.id, "wizard.throttle", this.throttle, "wizard.throttleHint"),
+      this.trackingField(),
+    );
+  }
+
+  private trackingField(): HTMLElement {
+    const hintId = `${this.tracking.id}-hint`;
+    const errorId = `${this.tracking.id}-error`;
+    this.tracking.setAttribute("aria-describedby", `${hintId} ${errorId}`);
+    this.tracking.dataset.errorId = errorId;
+    return h(
+      "div",
+      { class: "field" },
+      h("div", { class: "check" }, this.tracking, bindText(h("label", { for: this.tracking.id }), "wizard.tracking")),
+      bindText(h("p", { class: "hint", id: hintId }), "wizard.trackingHint"),
+      h("p", { class: "field-error", id: errorId, hidden: true }),
     );
   }
 
@@ -260,6 +277,7 @@ export class RapportCampaignWizard extends HTMLElement {
       quiet_start: quiet.ok ? quiet.start : null,
       quiet_end: quiet.ok ? quiet.end : null,
       throttle_per_minute: throttle.ok ? throttle.value : null,
+      tracking_enabled: this.tracking.checked,
     };
   }
 
@@ -282,6 +300,7 @@ export class RapportCampaignWizard extends HTMLElement {
       ...row("wizard.when", whenText),
       ...row("wizard.quiet", input.quiet_start && input.quiet_end ? `${input.quiet_start}–${input.quiet_end}` : "—"),
       ...row("wizard.throttle", input.throttle_per_minute === null ? t("wizard.noThrottle") : t("wizard.perMinute", { count: formatNumber(input.throttle_per_minute, language()) })),
+      ...row("wizard.tracking", t(input.tracking_enabled ? "wizard.trackingOn" : "wizard.trackingOff"), "review-tracking"),
       ...row("wizard.consentNote", t("wizard.consentText")),
     );
   }
@@ -313,7 +332,7 @@ export class RapportCampaignWizard extends HTMLElement {
         showErrors(this.form, new ApiError(error.status, error.code, error.message, { segment_id: error.message }, [], error.requestId));
         return;
       }
-      const owner: Record<string, WizardStep> = { name: "name", segment_id: "segment", template_id: "template", from_name: "sender", from_address: "sender", reply_to: "sender", at: "schedule", local_date: "schedule", local_time: "schedule", quiet_start: "schedule", quiet_end: "schedule", throttle_per_minute: "schedule" };
+      const owner: Record<string, WizardStep> = { name: "name", segment_id: "segment", template_id: "template", from_name: "sender", from_address: "sender", reply_to: "sender", at: "schedule", local_date: "schedule", local_time: "schedule", quiet_start: "schedule", quiet_end: "schedule", throttle_per_minute: "schedule", tracking_enabled: "schedule" };
       const field = Object.keys(error.fieldErrors).find((name) => owner[name.split(".")[0] ?? ""]);
       const step = field ? owner[field.split(".")[0] ?? ""] : undefined;
       if (step) {

@@ -1,4 +1,4 @@
-import { type Campaign, type CampaignCounts, campaignsApi, type Recipient } from "../api/campaigns";
+import { type Campaign, type CampaignCounts, type CampaignLink, campaignsApi, type Recipient } from "../api/campaigns";
 import { ApiError } from "../api/client";
 import { isLiveSignal, liveEvent } from "../api/live";
 import { bindAttribute, bindText, language, languageChanged, t, type MessageKey } from "../i18n";
@@ -19,7 +19,7 @@ const coalesceMs = 250;
 const pageSize = 25;
 
 const countKeys = ["sent", "failed", "skipped", "unsubscribed", "pending"] as const;
-const countKey = (name: (typeof countKeys)[number]): MessageKey => `campaigns.count.${name}`;
+const countKey = (name: (typeof countKeys)[number] | "opened" | "clicked"): MessageKey => `campaigns.count.${name}`;
 const recipientKey = (status: RecipientStatus): MessageKey => `campaigns.recipient.${status}`;
 const knownReasons = ["no_consent", "no_email", "unsubscribed", "suppressed", "bounced", "invalid_email", "deleted", "cancelled"] as const;
 function reasonText(reason: string | null): string {
@@ -39,6 +39,9 @@ export class RapportCampaign extends HTMLElement {
   private next: string | null = null;
   private readonly head = h("div", { class: "page-head" });
   private readonly progressBox = h("section", { class: "card-panel campaign-progress", "aria-labelledby": "campaign-progress-title" });
+  // Opens, clicks and the most followed links: only for campaigns sent with tracking on.
+  private readonly engagementBox = h("section", { class: "card-panel campaign-engagement", "aria-labelledby": "campaign-engagement-title", hidden: true, "data-testid": "campaign-engagement" });
+  private links: CampaignLink[] | "loading" | "failed" = "loading";
   private readonly reportBox = h("section", { class: "card-panel campaign-report", "aria-labelledby": "campaign-report-title" });
   private readonly rows = h("tbody");
   private readonly more = ht("button", "campaigns.loadMore", { type: "button", class: "button subtle load-more", hidden: true });
@@ -54,9 +57,18 @@ export class RapportCampaign extends HTMLElement {
     this.renderRows();
   };
 
+  private async loadLinks(): Promise<void> {
+    try {
+      this.links = (await campaignsApi.links(this.campaignId, 10)).data;
+    } catch {
+      this.links = "failed";
+    }
+    this.renderEngagement();
+  }
+
   connectedCallback(): void {
     this.campaignId = this.getAttribute("campaign-id") ?? "";
-    this.replaceChildren(this.head, h("div", { class: "settings-layout" }, campaignNav("campaigns"), h("div", { class: "settings-content stack" }, this.progressBox, this.reportBox)));
+    this.replaceChildren(this.head, h("div", { class: "settings-layout" }, campaignNav("campaigns"), h("div", { class: "settings-content stack" }, this.progressBox, this.engagementBox, this.reportBox)));
     this.progressBox.append(ht("p", "app.loading", { class: "loading" }));
     this.more.addEventListener("click", () => void this.loadRecipients(true));
     window.addEventListener(liveEvent, this.onLive);
@@ -86,6 +98,7 @@ export class RapportCampaign extends HTMLElement {
       if (!before) this.renderReport();
       // Recipient rows change as the send goes on; the report's first page follows them.
       if (!before || JSON.stringify(before.counts) !== JSON.stringify(data.counts) || before.status !== data.status) void this.loadRecipients(false);
+      if (data.tracking_enabled && (!before || before.counts.clicked !== data.counts.clicked)) void this.loadLinks();
       if (before && before.status !== data.status && (data.status === "sent" || data.status === "cancelled")) announce(data.status === "sent" ? "campaigns.doneAnnounce" : "campaigns.cancelledAnnounce", { name: data.name });
     } catch (error) {
       if (!this.campaign) {
@@ -121,6 +134,62 @@ export class RapportCampaign extends HTMLElement {
       h("div", { class: "page-actions" }, ...buttons),
     );
     this.renderProgress(campaign.counts, campaign);
+    this.renderEngagement();
+  }
+
+  private renderEngagement(): void {
+    const campaign = this.campaign;
+    this.engagementBox.hidden = !campaign?.tracking_enabled;
+    if (!campaign?.tracking_enabled) return;
+    const { counts } = campaign;
+    const list = h("ul", { class: "campaign-counts" });
+    for (const name of ["opened", "clicked"] as const) {
+      const rate = counts.sent > 0 ? Math.round((counts[name] / counts.sent) * 100) : 0;
+      list.append(
+        h(
+          "li",
+          { class: `count-${name}`, "data-zero": String(counts[name] === 0) },
+          h("span", { class: "count-number", "data-testid": `count-${name}` }, formatNumber(counts[name], language())),
+          bindText(h("span", { class: "count-label" }), countKey(name)),
+          h("span", { class: "count-label", "data-testid": `rate-${name}` }, t("campaigns.rateOfSent", { percent: formatNumber(rate, language()) })),
+        ),
+      );
+    }
+    const links = this.links;
+    let linkTable: HTMLElement;
+    if (links === "loading") linkTable = h("p", { class: "muted" }, t("app.loading"));
+    else if (links === "failed") linkTable = h("p", { class: "form-error" }, t("common.loadFailed"));
+    else if (links.length === 0) linkTable = h("p", { class: "muted", "data-testid": "no-links" }, t("campaigns.noLinks"));
+    else
+      linkTable = h(
+        "div",
+        { class: "table-wrap" },
+        h(
+          "table",
+          { class: "table links-table", "data-testid": "campaign-links" },
+          h("thead", {}, h("tr", {}, ...(["campaigns.link", "campaigns.linkPeople", "campaigns.linkClicks"] as const).map((key) => ht("th", key, { scope: "col" })))),
+          h(
+            "tbody",
+            {},
+            ...links.map((link) =>
+              h(
+                "tr",
+                { "data-testid": "link-row" },
+                h("td", { "data-label": t("campaigns.link") }, link.url),
+                h("td", { "data-label": t("campaigns.linkPeople") }, formatNumber(link.recipients, language())),
+                h("td", { "data-label": t("campaigns.linkClicks") }, formatNumber(link.clicks, language())),
+              ),
+            ),
+          ),
+        ),
+      );
+    this.engagementBox.replaceChildren(
+      ht("h2", "campaigns.engagementTitle", { id: "campaign-engagement-title" }),
+      list,
+      ht("p", "campaigns.opensNote", { class: "hint" }),
+      ht("h3", "campaigns.linksTitle"),
+      linkTable,
+    );
   }
 
   private whenText(campaign: Campaign): string {
@@ -189,7 +258,14 @@ export class RapportCampaign extends HTMLElement {
     } else {
       this.rows.replaceChildren(
         ...this.recipients.map((recipient) => {
-          const detail = recipient.unsubscribed_at ? t("campaigns.unsubscribedAt", { when: formatDateTime(recipient.unsubscribed_at, language(), timeZone()) }) : recipient.status === "skipped" ? reasonText(recipient.skip_reason) : (recipient.error ?? "");
+          const at = (iso: string) => formatDateTime(iso, language(), timeZone());
+          // Tracking (when on): the first click, else the first open.
+          const engagement = recipient.clicked_at ? t("campaigns.clickedAt", { when: at(recipient.clicked_at) }) : recipient.opened_at ? t("campaigns.openedAt", { when: at(recipient.opened_at) }) : "";
+          const detail = recipient.unsubscribed_at
+            ? t("campaigns.unsubscribedAt", { when: at(recipient.unsubscribed_at) })
+            : recipient.status === "skipped"
+              ? reasonText(recipient.skip_reason)
+              : recipient.error || engagement;
           const when = recipient.sent_at ?? recipient.send_at;
           return h(
             "tr",

@@ -1397,6 +1397,22 @@ export const en = {
   "wizard.schedule": "Schedule",
   "wizard.sending": "“{name}” is being sent.",
   "wizard.scheduled": "“{name}” is scheduled.",
+  "wizard.tracking": "Track opens and clicks",
+  "wizard.trackingHint": "Off by default for privacy. When on, links pass through a signed Rapport redirect and an invisible image notes opens.",
+  "wizard.trackingOn": "On: opens and clicks are recorded",
+  "wizard.trackingOff": "Off",
+  "campaigns.engagementTitle": "Opens and clicks",
+  "campaigns.count.opened": "Opened",
+  "campaigns.count.clicked": "Clicked",
+  "campaigns.rateOfSent": "{percent}% of sent",
+  "campaigns.opensNote": "Opens are approximate: many mail apps block images (a click counts as an open), and some load every image themselves.",
+  "campaigns.linksTitle": "Most followed links",
+  "campaigns.link": "Link",
+  "campaigns.linkPeople": "People",
+  "campaigns.linkClicks": "Clicks",
+  "campaigns.noLinks": "Nobody has followed a link yet.",
+  "campaigns.openedAt": "Opened {when}",
+  "campaigns.clickedAt": "Clicked {when}",
 };
 
 export type Messages = { [K in keyof typeof en]: string };
