@@ -6,18 +6,12 @@
 // and the duplicate's activity), undo, a dismissed group that stays dismissed after a second
 // scan, the possible-duplicate hint on the create form, the phone layout and another language.
 // Runs in its own browser context and workspace, so it can run alone (E2E_ONLY=duplicates).
-import { api } from "./page-api.mjs";
+import { api, freshPage } from "./page-api.mjs";
 
 export async function duplicatesFlow({ browser, origin, step, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Dedupe Co ${stamp}`, name: "Agnė Stankevičienė", email: `agne-${stamp}@example.com`, password: "correct horse battery staple" };
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Vilnius" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
-  });
+  const { context, page, errors } = await freshPage(browser);
   const ids = {};
   const items = () => page.getByTestId("cluster-item");
   const itemWith = (text) => items().filter({ hasText: text });

@@ -5,7 +5,7 @@
 // becomes a job whose status shows under the button until a download link appears. At phone
 // width the menu stays on screen. Runs in its own browser context and workspace (E2E_ONLY=exports).
 import { readFile } from "node:fs/promises";
-import { api } from "./page-api.mjs";
+import { api, freshPage } from "./page-api.mjs";
 
 /** A small RFC 4180 reader for the check (the app's own is TypeScript): records of fields. */
 function parseCsv(text) {
@@ -44,13 +44,7 @@ async function rowNames(page) {
 export async function exportsFlow({ browser, origin, step, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Eksportas ${stamp}`, name: "Ieva Kazlauskienė", email: `ieva-${stamp}@example.com`, password: "correct horse battery staple" };
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Vilnius", acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
-  });
+  const { context, page, errors } = await freshPage(browser, { acceptDownloads: true });
   let customers = [];
 
   await step("exports: a new user signs up and has contacts, one named =HYPERLINK(\"http://x\")", async () => {

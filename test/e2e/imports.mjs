@@ -4,7 +4,7 @@
 // what would happen, the real run shows live progress, the report's counts match the file,
 // "Šarūnas" arrives spelled right on the contacts list, the rows CSV downloads, and undo removes
 // what the import created. Runs in its own browser context and workspace (E2E_ONLY=imports).
-import { api } from "./page-api.mjs";
+import { api, freshPage } from "./page-api.mjs";
 
 /** Bytes of `text` in a legacy code page, from the runtime's own decoder (as decode.ts's encodeLegacy does). */
 function encodeLegacy(text, encoding) {
@@ -50,13 +50,7 @@ async function horizontalOverflow(page) {
 export async function importsFlow({ browser, origin, step, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Importai ${stamp}`, name: "Eglė Petraitienė", email: `egle-${stamp}@example.com`, password: "correct horse battery staple" };
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Vilnius", acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
-  });
+  const { context, page, errors } = await freshPage(browser, { acceptDownloads: true });
   // Live frames about imports, to prove the progress bar is fed by the workspace socket.
   const frames = [];
   page.on("websocket", (socket) => {

@@ -14,3 +14,20 @@ export async function api(page, method, path, body) {
     { method, path, body },
   );
 }
+
+/**
+ * A fresh browser context and page for one flow (its own cookies, so flows can run alone or in
+ * any order), in English with Vilnius time, and the script errors seen on the page: uncaught
+ * exceptions and console errors, except Chromium's "status of 4xx" lines for API refusals a flow
+ * provokes on purpose. `options` add to or override the context options (viewport, downloads).
+ */
+export async function freshPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Vilnius", ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
+  });
+  return { context, page, errors };
+}

@@ -5,18 +5,12 @@
 // its table; the inactivity setting refuses 0 beside the field; a phone-width, Lithuanian page.
 // Runs in its own browser context with its own workspace, so it can also run alone
 // (E2E_ONLY=quality).
-import { api } from "./page-api.mjs";
+import { api, freshPage } from "./page-api.mjs";
 
 export async function qualityFlow({ browser, origin, step, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Clean Data ${stamp}`, name: "Aistė Kavaliauskienė", email: `aiste-${stamp}@example.com`, password: "correct horse battery staple" };
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-GB", timezoneId: "Europe/Vilnius" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
-  });
+  const { context, page, errors } = await freshPage(browser, { viewport: { width: 1280, height: 860 } });
   const ids = {};
   const scoreOf = async () => Number((await page.getByTestId("quality-score").locator(".score-number").textContent()) ?? "NaN");
   const kindCount = async (kind) => (await page.getByTestId(`kind-${kind}`).getByTestId("kind-count").first().textContent())?.trim();

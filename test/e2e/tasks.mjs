@@ -4,7 +4,7 @@
 // and the bell count 1; open it (read → 0, and a second tab's bell clears live); find the task
 // under Overdue; complete it. Runs in its own browser context with its own workspace, so it can
 // also run alone (E2E_ONLY=tasks).
-import { api } from "./page-api.mjs";
+import { api, freshPage } from "./page-api.mjs";
 
 /** Wall-clock date and time in a zone, as a date input and a time input take them. */
 function zoned(ms, timeZone) {
@@ -20,13 +20,7 @@ export async function tasksFlow({ browser, origin, step, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Reminder Co ${stamp}`, name: "Rūta Vaitkienė", email: `ruta-${stamp}@example.com`, password: "correct horse battery staple" };
   const title = `Call Ona about the offer ${stamp}`;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-GB", timezoneId: "Europe/Vilnius" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
-  });
+  const { context, page, errors } = await freshPage(browser, { viewport: { width: 1280, height: 860 } });
   const runScheduler = async () => {
     const response = await fetch(`${origin}/cdn-cgi/local/scheduled?cron=*+*+*+*+*`);
     assert(response.ok, `scheduled trigger answered ${response.status}`);
