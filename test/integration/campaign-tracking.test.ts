@@ -1,11 +1,12 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
 import { signClickLink, signLink } from "../../workers/campaigns/link-token";
 import { decodeEntities } from "../../workers/campaigns/html-to-text";
-import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
+import type { JobMessage } from "../../workers/jobs/messages";
 import { call, expectProblem, field, signUp, type Account } from "../helpers/api";
+import { captureJobSends, deliverJobs } from "../helpers/queue";
 
 // Open and click tracking end to end inside workerd: a campaign with tracking_enabled is sent
 // through the outbox transport (API → materialise → tick → consumer), its email's links are
@@ -20,31 +21,12 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function captureSends() {
-  const sent: JobMessage[] = [];
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    for (const message of messages) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
-  return sent;
-}
-
-let delivered = 0;
-async function deliver(bodies: JobMessage[]) {
-  const batch = createMessageBatch(
-    "rapport-jobs",
-    bodies.map((body) => ({ id: `trk-${(delivered += 1)}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  await worker.queue(batch, env);
-  return getQueueResult(batch, createExecutionContext());
-}
-
 async function drain(sent: JobMessage[], campaignId: string) {
   for (let round = 0; round < 10; round++) {
     const mine = sent.filter((m) => "campaign_id" in m && m.campaign_id === campaignId);
     if (mine.length === 0) return;
     for (const m of mine) sent.splice(sent.indexOf(m), 1);
-    await deliver(mine);
+    await deliverJobs(mine);
   }
 }
 
@@ -52,7 +34,7 @@ const sale = "https://shop.example.lt/sale?a=1&b=2";
 const html = `<html><body><p>Labas, {{first_name}}!</p><p><a href="https://shop.example.lt/sale?a=1&amp;b=2">Išpardavimas</a> · <a href="https://example.com/about">About</a> · <a href="mailto:info@example.lt">Rašykite</a></p><p><a href="{{unsubscribe_url}}">Atsisakyti</a></p></body></html>`;
 
 async function sentCampaign(owner: Account, trackingEnabled: boolean, people: string[]) {
-  const sent = captureSends();
+  const sent = captureJobSends();
   const now = Date.now();
   for (const [i, email] of people.entries()) {
     await env.DB.prepare(
