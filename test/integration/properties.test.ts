@@ -250,5 +250,18 @@ describe("generated input never produces a 5xx", () => {
       }),
       runs,
     );
+    // The tracking routes: a click that is not genuine is a 404 problem, the pixel always a GIF.
+    await fc.assert(
+      fc.asyncProperty(stringish, async (token) => {
+        const path = encodeURIComponent(token) || "x";
+        const click = await call("GET", `/t/c/${path}`);
+        expect(click.status, `GET /t/c/${token} → ${click.text.slice(0, 200)}`).toBe(404);
+        expect(click.headers.get("content-type")).toBe("application/problem+json");
+        const pixel = await call("GET", `/t/o/${path}.gif`);
+        expect(pixel.status).toBe(200);
+        expect(pixel.headers.get("content-type")).toBe("image/gif");
+      }),
+      runs,
+    );
   });
 });
