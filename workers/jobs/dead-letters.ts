@@ -65,8 +65,10 @@ async function settle(env: Env, message: JobMessage, now: number): Promise<void>
       return;
     }
     case "campaign.materialize":
-      // Nothing to mark: the tick lists a stalled newsletter on from its cursor (dispatch.ts).
-      console.error("Campaign listing given up after retries; the minute tick will list it on", message.campaign_id);
+    case "campaign.dispatch":
+      // Nothing to mark: the minute tick lists a stalled newsletter on from its cursor and claims
+      // due recipients itself (dispatch.ts).
+      console.error("Campaign job given up after retries; the minute tick takes it up again", message.type, message.campaign_id);
       return;
     default:
       console.error("Job given up after retries", message.type, JSON.stringify(message));
