@@ -8,6 +8,7 @@ import { finishIfDone } from "./dispatch";
 import { signLink } from "./link-token";
 import { announceProgress } from "./materialize";
 import { renderForRecipient, unsubscribeUrl, type RenderableTemplate } from "./render";
+import { trackLinks } from "./tracking";
 
 // The `campaign.send` consumer: up to 100 recipients of one campaign. Each recipient is leased
 // (claimed_until) before it is rendered and sent, so two deliveries of the same message running
@@ -263,6 +264,9 @@ async function sendClaimed(env: Env, db: Database, campaign: typeof campaigns.$i
         idempotencyKey: dedupeKey,
         messageIdDomain: fromDomain,
       });
+      // Tracking is the campaign's choice, off by default: only then are links signed redirects
+      // and an open pixel added (tracking.ts).
+      if (campaign.trackingEnabled) rendered.html = await trackLinks(rendered.html, { secret: env.JWT_SECRET, origin, recipientId: recipient.id });
       toSend.push({
         recipient,
         message: {

@@ -1058,6 +1058,20 @@ export const emailTemplateVariants = sqliteTable(
   (t) => [primaryKey({ columns: [t.templateId, t.language] })],
 );
 
+// A rendered template preview, served to the editor's sandboxed iframe as a document of its own
+// (GET /templates/previews/{id}) with a CSP that lets the email's inline styles apply. Short-lived:
+// expired rows are deleted when the workspace makes its next preview and by the nightly purge.
+export const templatePreviews = sqliteTable(
+  "template_previews",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id").notNull().references(() => workspaces.id),
+    html: text("html").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("template_previews_expires_idx").on(t.expiresAt)],
+);
+
 export const campaignKinds = ["newsletter", "birthday"] as const;
 export type CampaignKind = (typeof campaignKinds)[number];
 export const campaignStatuses = ["draft", "scheduled", "sending", "paused", "sent", "cancelled"] as const;
@@ -1094,6 +1108,10 @@ export const campaigns = sqliteTable(
     failedCount: integer("failed_count").notNull().default(0),
     skippedCount: integer("skipped_count").notNull().default(0),
     unsubscribedCount: integer("unsubscribed_count").notNull().default(0),
+    // Tracking (only when tracking_enabled): recipients who opened / clicked at least once, each
+    // counted once, in the same batch as the recipient's first opened_at / clicked_at.
+    openedCount: integer("opened_count").notNull().default(0),
+    clickedCount: integer("clicked_count").notNull().default(0),
     // Materialising recipients runs in pages: the last contact id done, null when complete.
     materializeCursor: text("materialize_cursor"),
     materializedAt: integer("materialized_at"),
@@ -1141,6 +1159,9 @@ export const campaignRecipients = sqliteTable(
     enqueuedAt: integer("enqueued_at"),
     sentAt: integer("sent_at"),
     unsubscribedAt: integer("unsubscribed_at"),
+    // First open (the tracking pixel, or a click: many clients block images) and first click.
+    openedAt: integer("opened_at"),
+    clickedAt: integer("clicked_at"),
     // A consumer's lease on a queued recipient while it renders and sends: two deliveries of one
     // campaign.send message (running at once in one batch) cannot both send, and a consumer that
     // died mid-send leaves a lease that expires, so a retry can take the recipient over.
@@ -1154,6 +1175,22 @@ export const campaignRecipients = sqliteTable(
     index("campaign_recipients_due_idx").on(t.campaignId, t.sendAt, t.id).where(sql`status = 'pending'`),
     index("campaign_recipients_list_idx").on(t.campaignId, t.status, t.id),
   ],
+);
+
+// Tracked clicks per (recipient, link), for the report's links: how many recipients clicked each
+// link and how often. The URL is the one the signed redirect went to.
+export const campaignLinkClicks = sqliteTable(
+  "campaign_link_clicks",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    campaignId: text("campaign_id").notNull().references(() => campaigns.id),
+    recipientId: text("recipient_id").notNull(),
+    url: text("url").notNull(),
+    clicks: integer("clicks").notNull().default(1),
+    firstAt: integer("first_at").notNull(),
+    lastAt: integer("last_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.recipientId, t.url] }), index("campaign_link_clicks_campaign_idx").on(t.campaignId, t.url)],
 );
 
 export const suppressionReasons = ["unsubscribed", "bounced", "complained", "invalid", "manual"] as const;

@@ -5,6 +5,7 @@ import {
   activities,
   apiKeys,
   auditLog,
+  campaignLinkClicks,
   campaignRecipients,
   campaigns,
   contactMerges,
@@ -25,6 +26,7 @@ import {
   notificationPreferences,
   notifications,
   taskReminders,
+  templatePreviews,
   tasks,
   companies,
   consentRecords,
@@ -138,10 +140,12 @@ export async function deleteWorkspace(ctx: ServiceContext, confirmName: string):
   await ctx.db.batch([
     // Children before parents: D1 enforces the foreign keys.
     // Campaigns first: they reference segments and templates.
+    ctx.db.delete(campaignLinkClicks).where(eq(campaignLinkClicks.workspaceId, id)),
     ctx.db.delete(campaignRecipients).where(eq(campaignRecipients.workspaceId, id)),
     ctx.db.delete(campaigns).where(eq(campaigns.workspaceId, id)),
     ctx.db.delete(emailTemplateVariants).where(inArray(emailTemplateVariants.templateId, ctx.db.select({ id: emailTemplates.id }).from(emailTemplates).where(eq(emailTemplates.workspaceId, id)))),
     ctx.db.delete(emailTemplates).where(eq(emailTemplates.workspaceId, id)),
+    ctx.db.delete(templatePreviews).where(eq(templatePreviews.workspaceId, id)),
     ctx.db.delete(segments).where(eq(segments.workspaceId, id)),
     ctx.db.delete(emailSuppressions).where(eq(emailSuppressions.workspaceId, id)),
     ctx.db.delete(qualityFindings).where(inArray(qualityFindings.auditId, ctx.db.select({ id: qualityAudits.id }).from(qualityAudits).where(eq(qualityAudits.workspaceId, id)))),
