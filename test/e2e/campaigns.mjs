@@ -8,6 +8,23 @@
 // one click; the report shows 1 unsubscribed. Own browser context and workspace (E2E_ONLY=campaigns).
 import { api } from "./page-api.mjs";
 
+/** Polls a value from inside the (sandboxed, cross-origin) preview frame until `ok` holds or 10 s pass. */
+async function frameValue(page, testId, read, ok) {
+  const deadline = Date.now() + 10_000;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const frame = await (await page.getByTestId(testId).elementHandle())?.contentFrame();
+      last = frame ? await frame.evaluate(read) : undefined;
+      if (ok(last)) return last;
+    } catch {
+      // The frame is navigating to a newer preview; read again.
+    }
+    await page.waitForTimeout(200);
+  }
+  return last;
+}
+
 export async function campaignsFlow({ browser, origin, step: runStep, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Naujienos ${stamp}`, name: "Eglė Jankauskienė", email: `egle-${stamp}@example.com`, password: "correct horse battery staple" };
@@ -152,9 +169,31 @@ export async function campaignsFlow({ browser, origin, step: runStep, assert, sc
     await page.getByTestId("preview-subject").filter({ hasText: "Lapkričio naujienos, Ona" }).waitFor();
     const frame = page.getByTestId("preview-frame");
     assert((await frame.getAttribute("sandbox")) === "", `sandbox="${await frame.getAttribute("sandbox")}"`);
-    const body = await frame.getAttribute("srcdoc");
+    // The frame loads the API's preview document (its own CSP), not srcdoc.
+    assert(/^\/api\/v1\/templates\/previews\/tpv_/.test((await frame.getAttribute("src")) ?? ""), `preview src: ${await frame.getAttribute("src")}`);
+    const body = await frameValue(page, "preview-frame", () => document.body?.innerText ?? "", (text) => text.includes("Sveiki, Ona!"));
     assert(body?.includes("Sveiki, Ona!"), `preview body: ${body?.slice(0, 200)}`);
     await screenshot(page, "template-preview-lt");
+  });
+
+  // The preview is the unsaved draft, and the author's inline styles apply in it as they do in the
+  // sent email (a srcdoc frame would inherit the app's style-src 'self' and drop them).
+  await step("campaigns: the preview follows the unsaved draft and applies its inline styles", async () => {
+    await page.getByTestId("tab-lt").click();
+    await page.getByTestId("html-lt").fill('<h1>Sveiki, {{first_name}}!</h1><p style="color: rgb(200, 0, 0)" data-e2e="styled">Lapkričio pasiūlymai jau čia.</p>');
+    const color = await frameValue(
+      page,
+      "preview-frame",
+      () => {
+        const styled = document.querySelector('[data-e2e="styled"]');
+        return styled ? getComputedStyle(styled).color : null;
+      },
+      (value) => value === "rgb(200, 0, 0)",
+    );
+    assert(color === "rgb(200, 0, 0)", `the inline style did not apply in the preview: color ${color}`);
+    await page.frameLocator('[data-testid="preview-frame"]').locator('[data-e2e="styled"]').waitFor();
+    // The frame alone: Chromium's full-page capture often leaves a cross-origin frame blank.
+    await page.getByTestId("preview-frame").screenshot({ path: new URL("./artifacts/template-preview-inline-style.png", import.meta.url).pathname });
   });
 
   await step("campaigns: the wizard — name, segment with its count, template, sender, now, review, send", async () => {
@@ -230,6 +269,18 @@ export async function campaignsFlow({ browser, origin, step: runStep, assert, sc
     await page.getByTestId("count-unsubscribed").filter({ hasText: "1" }).waitFor({ timeout: 15_000 });
     await page.getByTestId("recipients").getByText("Unsubscribed").first().waitFor();
     await screenshot(page, "campaign-report-unsubscribed");
+  });
+
+  await step("campaigns: the outbox reader shows Ona's email as HTML in a sandboxed frame of its own", async () => {
+    const outbox = await api(page, "GET", "/outbox?limit=50");
+    const summary = outbox.body.data.find((email) => email.to_address === `ona.${stamp}@example.com`);
+    await page.goto(`${origin}/settings/outbox/${summary.id}`);
+    await page.getByTestId("show-html").click();
+    const frame = page.getByTestId("email-html");
+    assert((await frame.getAttribute("sandbox")) === "", "the email frame is not sandboxed");
+    assert((await frame.getAttribute("src")) === `/api/v1/outbox/${summary.id}/html`, `frame src ${await frame.getAttribute("src")}`);
+    const text = await frameValue(page, "email-html", () => document.body?.innerText ?? "", (value) => value.includes("Ona"));
+    assert(text?.includes("Ona"), `the email frame shows: ${text?.slice(0, 200)}`);
   });
 
   await step("campaigns: phone width — the builder, the wizard, the template and the report fit without horizontal scroll; the report in Lithuanian", async () => {

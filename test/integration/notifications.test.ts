@@ -2,6 +2,8 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { createDatabase } from "../../workers/db/client";
 import { notificationTypes, type NotificationType } from "../../workers/db/schema";
+import { emailDocumentCsp } from "../../workers/email/email-document";
+import { OutboxTransport } from "../../workers/email/outbox-transport";
 import { notifyUser } from "../../workers/notifications/notify";
 import type { NotificationMessage } from "../../workers/notifications/wording";
 import { addMember, call, createApiKey, expectProblem, field, signUp, type Account } from "../helpers/api";
@@ -275,5 +277,32 @@ describe("the outbox", () => {
     const other = await signUp();
     expectProblem(await call("GET", `/api/v1/outbox/${id}`, { token: other.token }), 404);
     expect(field<unknown[]>((await call("GET", "/api/v1/outbox", { token: other.token })).json, "data")).toEqual([]);
+  });
+
+  it("serves an email's HTML part as its own document: inline styles allowed, scripts and remote images not, admins only", async () => {
+    const owner = await signUp();
+    const member = await addMember(owner, "member");
+    const html = '<p style="color: rgb(200, 0, 0)">Labas</p><img src="https://tracker.example/p.gif">';
+    const transport = new OutboxTransport(createDatabase(env.DB));
+    await transport.send({ workspaceId: owner.workspaceId, dedupeKey: "html-doc", kind: "campaign", from: "A <a@example.lt>", to: "b@example.lt", toName: null, subject: "S", text: "Labas", html });
+    await transport.send({ workspaceId: owner.workspaceId, dedupeKey: "text-only", kind: "campaign", from: "A <a@example.lt>", to: "b@example.lt", toName: null, subject: "T", text: "Only text" });
+    const emails = field<{ id: string; subject: string }[]>((await call("GET", "/api/v1/outbox", { token: owner.token })).json, "data");
+    const withHtml = emails.find((e) => e.subject === "S")?.id ?? "";
+    const textOnly = emails.find((e) => e.subject === "T")?.id ?? "";
+
+    const document = await call("GET", `/api/v1/outbox/${withHtml}/html`, { token: owner.token });
+    expect(document.status).toBe(200);
+    expect(document.text).toBe(html);
+    expect(document.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const csp = document.headers.get("content-security-policy") ?? "";
+    expect(csp).toBe(emailDocumentCsp(false));
+    expect(csp).toContain("style-src 'unsafe-inline'");
+    expect(csp).toContain("img-src data:;");
+    expect(csp).toContain("sandbox");
+    expect(document.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    expectProblem(await call("GET", `/api/v1/outbox/${textOnly}/html`, { token: owner.token }), 404);
+    expectProblem(await call("GET", `/api/v1/outbox/${withHtml}/html`, { token: member.token }), 403);
+    expectProblem(await call("GET", `/api/v1/outbox/${withHtml}/html`, { token: (await signUp()).token }), 404);
+    expectProblem(await call("GET", `/api/v1/outbox/${withHtml}/html`), 401);
   });
 });

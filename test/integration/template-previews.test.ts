@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { previewContentSecurityPolicy } from "../../workers/campaigns/template.routes";
+import { emailDocumentCsp } from "../../workers/email/email-document";
 import { createDatabase } from "../../workers/db/client";
 import { purgeExpired } from "../../workers/jobs/maintenance";
 import { addMember, call, cookieHeader, expectProblem, field, signUp, type Account } from "../helpers/api";
@@ -54,7 +54,7 @@ describe("template preview documents", () => {
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const csp = res.headers.get("content-security-policy") ?? "";
-    expect(csp).toBe(previewContentSecurityPolicy);
+    expect(csp).toBe(emailDocumentCsp(true));
     expect(csp).toContain("style-src 'unsafe-inline'");
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain("script-src");

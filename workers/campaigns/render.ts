@@ -134,8 +134,7 @@ export function renderForRecipient(template: RenderableTemplate, contact: Render
   // Every marketing email carries a visible way out, even when the author forgot the merge field.
   if (!variant.mentionsUnsubscribe) {
     const words = footerWords[variant.language];
-    // <small> rather than a style attribute: the app's previews render email inside a sandboxed
-    // srcdoc frame that inherits the app's CSP (style-src 'self'), which blocks inline styles.
+    // A plain <small>, no styles: it reads as a footnote in any client, whatever the template's look.
     html += `\n<p><small>${escapeHtml(words.lead)} <a href="${escapeHtml(options.unsubscribeUrl)}">${escapeHtml(words.link)}</a></small></p>`;
   }
   let text = variant.text ? renderTemplate(variant.text, values, "text") : htmlToText(html);

@@ -5,6 +5,7 @@ import type { Database } from "../db/client";
 import { users } from "../db/schema";
 import { emailSettings, publicOrigin } from "../email/email-config";
 import { parseMailbox } from "../email/smtp-transport";
+import { emailDocumentResponse } from "../email/email-document";
 import { transportFor } from "../email/transport";
 import { requireRole } from "../http/auth";
 import { serviceContext } from "../http/context";
@@ -66,16 +67,6 @@ async function renderPreview(
     language,
   });
 }
-
-/**
- * The preview document's own policy. The web client's CSP (style-src 'self') would apply to a
- * srcdoc frame and block the inline styles real email is written with; this document allows
- * exactly those (style attributes, <style>, images and fonts over the network or as data:) and
- * nothing else: no scripts (the `sandbox` directive also makes its origin opaque, even when the
- * URL is opened on its own), no forms, no plugins, no <base>, framed only by the app itself.
- */
-export const previewContentSecurityPolicy =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src data: https: http:; font-src data: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
 
 export const templateRoutes = createRouter()
   .openapi(
@@ -235,18 +226,7 @@ export const templateRoutes = createRouter()
     }),
     async (c) => {
       const html = await loadPreview(c.var.db, c.var.principal.workspaceId, c.req.valid("param").id, Date.now());
-      return new Response(html, {
-        status: 200,
-        headers: {
-          "content-type": "text/html; charset=utf-8",
-          "content-security-policy": previewContentSecurityPolicy,
-          "x-content-type-options": "nosniff",
-          "referrer-policy": "no-referrer",
-          // The app frames it (frame-ancestors 'self' above); the API's blanket DENY would not let it.
-          "x-frame-options": "SAMEORIGIN",
-          "cache-control": "no-store",
-        },
-      });
+      return emailDocumentResponse(html, { remoteImages: true });
     },
   )
   .openapi(

@@ -1,8 +1,10 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../http/auth";
 import { idParam } from "../http/fields";
+import { problems } from "../http/problem";
 import { authenticated, createRouter, jsonContent, problemResponses } from "../http/openapi";
 import { idCursor, PageQuery, toPage } from "../http/pagination";
+import { emailDocumentResponse } from "./email-document";
 import { OutboxEmailSchema, OutboxPage } from "./outbox.schema";
 import { getOutboxEmail, listOutbox, toOutboxEmail } from "./outbox.service";
 
@@ -40,4 +42,23 @@ export const outboxRoutes = createRouter()
       responses: { 200: jsonContent(OutboxEmailSchema, "The email"), ...problemResponses(401, 403, 404) },
     }),
     async (c) => c.json(toOutboxEmail(await getOutboxEmail(c.var.db, c.var.principal.workspaceId, c.req.valid("param").id)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/outbox/{id}/html",
+      tags,
+      summary: "An email's HTML part as a document of its own (inline styles apply; scripts, forms and remote images do not), for a sandboxed frame",
+      // Loaded by the reader's iframe, whose navigation carries the SameSite=Strict session cookie.
+      security: authenticated,
+      middleware: [requireRole("admin")] as const,
+      request: { params: EmailId },
+      responses: { 200: { description: "The HTML part", content: { "text/html": { schema: z.string() } } }, ...problemResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const email = await getOutboxEmail(c.var.db, c.var.principal.workspaceId, c.req.valid("param").id);
+      if (email.html === null) throw problems.notFound("email with an HTML part");
+      // Remote images stay blocked: reading an email in the outbox must not fire its tracking pixel.
+      return emailDocumentResponse(email.html, { remoteImages: false });
+    },
   );

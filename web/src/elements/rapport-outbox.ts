@@ -88,15 +88,15 @@ export class RapportOutbox extends HTMLElement {
       h("section", { class: "card-panel" }, ht("h2", "outbox.textPart"), h("pre", { class: "email-text", "data-testid": "email-text" }, email.text)),
     ];
     if (email.html !== null) {
-      // The HTML part is rendered only inside an iframe with an empty sandbox attribute: no
-      // scripts, no forms, no plugins, no navigation of this page, and a unique origin that
-      // cannot read the app's cookies or storage. A srcdoc document also inherits this page's
-      // CSP (img-src 'self' data:), so remote images (tracking pixels) do not load. It is shown
-      // on request, so reading an email never runs anything the admin did not ask for.
-      const frame = h("iframe", { class: "email-html", sandbox: "", referrerpolicy: "no-referrer", title: t("outbox.htmlPart"), hidden: true });
-      const show = ht("button", "outbox.showHtml", { type: "button", class: "button", "aria-expanded": "false" });
+      // The HTML part is rendered only inside an iframe with an empty sandbox attribute (no
+      // scripts, no forms, no navigation of this page, a unique origin that cannot read the app's
+      // cookies or storage), loaded from /outbox/{id}/html: a document with its own CSP, so the
+      // email's inline styles apply while remote images (tracking pixels) stay blocked. It is
+      // loaded on request, so reading an email never fetches anything the admin did not ask for.
+      const frame = h("iframe", { class: "email-html", sandbox: "", referrerpolicy: "no-referrer", title: t("outbox.htmlPart"), hidden: true, "data-testid": "email-html" });
+      const show = ht("button", "outbox.showHtml", { type: "button", class: "button", "aria-expanded": "false", "data-testid": "show-html" });
       show.addEventListener("click", () => {
-        frame.srcdoc = email.html ?? "";
+        if (!frame.getAttribute("src")) frame.src = `/api/v1/outbox/${encodeURIComponent(email.id)}/html`;
         frame.hidden = !frame.hidden;
         show.setAttribute("aria-expanded", String(!frame.hidden));
       });
