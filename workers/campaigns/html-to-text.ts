@@ -6,6 +6,8 @@
 // Pure and sync, so it runs per recipient in the consumer without a DOM (workerd has none; an
 // HTMLRewriter pass would be async and streaming for no gain here). See docs/decisions.md.
 
+import { attributeNamed, tagPattern } from "./html-tags";
+
 const namedEntities: Record<string, string> = {
   amp: "&",
   lt: "<",
@@ -49,10 +51,10 @@ const blockTags = new Set([
   "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "center", "address", "figure", "figcaption",
 ]);
 
-function attribute(tag: string, name: string): string | null {
-  const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, "i").exec(tag);
-  if (!match) return null;
-  return decodeEntities(match[1] ?? match[2] ?? match[3] ?? "");
+/** An attribute from a tag's attribute text, entity-decoded, or null. */
+function attribute(attributeText: string, name: string): string | null {
+  const found = attributeNamed(attributeText, name);
+  return found ? decodeEntities(found.value) : null;
 }
 
 /** Plain text for an HTML email body. */
@@ -64,21 +66,21 @@ export function htmlToText(html: string): string {
   let out = "";
   // The target of the link being read, and where its text started, so the URL can follow the text.
   let link: { href: string; start: number } | null = null;
-  const tagPattern = /<\/?([a-z][a-z0-9]*)\b[^>]*>/gi;
+  const tags = new RegExp(tagPattern.source, tagPattern.flags);
   let at = 0;
-  for (let match = tagPattern.exec(source); match; match = tagPattern.exec(source)) {
+  for (let match = tags.exec(source); match; match = tags.exec(source)) {
     out += collapse(source.slice(at, match.index));
     at = match.index + match[0].length;
-    const tag = match[0];
-    const name = (match[1] ?? "").toLowerCase();
-    const closing = tag.startsWith("</");
+    const closing = match[1] === "/";
+    const name = (match[2] ?? "").toLowerCase();
+    const attributeText = match[3] ?? "";
     if (name === "br") out += "\n";
     else if (name === "li" && !closing) out += "\n- ";
     else if (name === "td" || name === "th") out += closing ? "" : " ";
-    else if (name === "img" && !closing) out += attribute(tag, "alt") ?? "";
+    else if (name === "img" && !closing) out += attribute(attributeText, "alt") ?? "";
     else if (name === "a") {
       if (!closing) {
-        const href = attribute(tag, "href");
+        const href = attribute(attributeText, "href");
         link = href && /^(https?:|mailto:)/i.test(href.trim()) ? { href: href.trim(), start: out.length } : null;
       } else if (link) {
         const label = out.slice(link.start).trim();

@@ -128,6 +128,10 @@ describe("helpers", () => {
 });
 
 describe("htmlToText", () => {
+  it("reads a link's real href, not an href= written inside another attribute's value", () => {
+    expect(htmlToText('<p><a title="x href=https://evil.example/" href="https://shop.example/">Shop</a> <a title="a>b" href="https://two.example/">Two</a></p>')).toBe("Shop (https://shop.example/) Two (https://two.example/)");
+  });
+
   it("turns blocks, breaks, lists, images and links into readable text", () => {
     const html = `<!doctype html><html><head><title>T</title><style>p{color:red}</style></head><body>
       <h1>Sveiki!</h1><p>Line one<br>line   two</p><ul><li>First</li><li>Second</li></ul>

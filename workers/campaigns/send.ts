@@ -20,8 +20,13 @@ import { trackLinks } from "./tracking";
 // consumer killed exactly there resends that chunk's accepted emails (at most sendChunk), which
 // receivers can fold by Message-ID. SMTP offers no way to close that window.
 
-/** A lease outlives a message's sends (100 emails over one SMTP connection) with room to spare. */
-export const leaseMs = 120_000;
+/**
+ * A lease lasts as long as a queue consumer may run (15 minutes of wall time), so while the
+ * consumer that took a recipient could still be sending to it, no other delivery takes it; a
+ * slow server (the end of data may take minutes) cannot outlast it. A consumer that died leaves
+ * rows the minute tick queues again once the lease is over.
+ */
+export const leaseMs = 15 * 60_000;
 /** Sends per recipient before it is marked failed; below the queue's max_retries, so the last try marks it. */
 export const maxSendAttempts = 5;
 /**
@@ -317,8 +322,9 @@ async function sendClaimed(env: Env, db: Database, campaign: typeof campaigns.$i
     chunk.forEach((item, i) => {
       const outcome = outcomes[i] ?? { ok: false, error: "no outcome from the transport" };
       if (outcome.ok) sent.push(item.recipient.id);
-      // A 5xx refusal (no such mailbox, policy) will not change on a retry.
-      else if (outcome.permanent === true || item.recipient.attempts >= maxSendAttempts) gaveUp.push({ id: item.recipient.id, value: outcome.error });
+      // A 5xx refusal (no such mailbox, policy) will not change on a retry, and an email the
+      // server took without confirming may have arrived: neither is sent again.
+      else if (outcome.final === true || item.recipient.attempts >= maxSendAttempts) gaveUp.push({ id: item.recipient.id, value: outcome.error });
       else again.push({ id: item.recipient.id, value: outcome.error });
     });
     const statements = finalMarks(campaign.id, Date.now(), sent, [], gaveUp);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { attributeNamed, tagPattern } from "./html-tags";
 import { decodeEntities } from "./html-to-text";
 import { signClickLink, signLink, verifyClickLink, verifyLink } from "./link-token";
 import { isTrackable, trackLinks } from "./tracking";
@@ -8,9 +9,12 @@ const origin = "https://crm.example.com";
 const recipientId = "rcp_01jd3xabcdefghjkmnpqrstv";
 const options = { secret, origin, recipientId };
 
-/** The decoded href values of every <a> in the HTML. */
+/** The decoded href values of every <a> in the HTML, read as a browser would (quoted values whole). */
 function hrefs(html: string): string[] {
-  return [...html.matchAll(/<a\b[^>]*\shref\s*=\s*"([^"]*)"/gi)].map((m) => decodeEntities(m[1] ?? ""));
+  return [...html.matchAll(tagPattern)].flatMap((m) => {
+    const href = m[1] === "" && m[2]?.toLowerCase() === "a" ? attributeNamed(m[3] ?? "", "href") : null;
+    return href ? [decodeEntities(href.value)] : [];
+  });
 }
 
 async function clickTarget(url: string) {
@@ -23,7 +27,7 @@ describe("trackLinks", () => {
   it("rewrites http(s) links to signed redirects that lead back to the exact URL, entities decoded", async () => {
     const html = `<html><body><p><a href="https://shop.example.lt/sale?a=1&amp;b=2">Sale</a> and <a class="x" href='http://example.com/ž?q=&quot;x&quot;'>more</a> <a href=https://bare.example/path>bare</a></p></body></html>`;
     const out = await trackLinks(html, options);
-    const links = hrefs(out.replace(/'/g, '"'));
+    const links = hrefs(out);
     expect(links).toHaveLength(3);
     expect(await clickTarget(links[0] ?? "")).toEqual({ recipientId, url: "https://shop.example.lt/sale?a=1&b=2" });
     expect(await clickTarget(links[1] ?? "")).toEqual({ recipientId, url: 'http://example.com/ž?q="x"' });
@@ -62,6 +66,25 @@ describe("trackLinks", () => {
     expect(links).toHaveLength(2);
     expect(links[0]).toBe(links[1]);
     expect(links[0]?.startsWith(`${origin}/t/c/`)).toBe(true);
+  });
+
+  it("reads quoted attribute values whole: an href= or a > inside another attribute (a merge value from a web form) is text, never a link", async () => {
+    // What a template `<a title="{{first_name}}" href="https://shop.example">` renders when a
+    // lead typed ` href=https://evil.example/x` as their first name (quotes are escaped, spaces and = are not).
+    const html = `<p><a title="Hi href=https://evil.example/x" href="https://shop.example/">Shop</a> <a title="a>b" href="https://second.example/">Two</a></p>`;
+    const out = await trackLinks(html, options);
+    const links = hrefs(out);
+    expect(links).toHaveLength(2);
+    expect(await clickTarget(links[0] ?? "")).toEqual({ recipientId, url: "https://shop.example/" });
+    expect(await clickTarget(links[1] ?? "")).toEqual({ recipientId, url: "https://second.example/" });
+    expect(out).toContain('title="Hi href=https://evil.example/x"');
+    expect(out).toContain('title="a>b"');
+    expect(out).not.toContain("https://shop.example/");
+  });
+
+  it("puts the pixel before the real </body>, not one inside a comment", async () => {
+    const out = await trackLinks("<html><body><p>Hi</p></body></html><!-- </body> -->", options);
+    expect(out).toMatch(/<p>Hi<\/p><img src="https:\/\/crm\.example\.com\/t\/o\/[^"]+" width="1" height="1" alt=""><\/body><\/html><!-- <\/body> -->$/);
   });
 
   it("leaves URLs too long to track as they are", async () => {

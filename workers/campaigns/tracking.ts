@@ -1,3 +1,4 @@
+import { attributeNamed, tagPattern } from "./html-tags";
 import { decodeEntities } from "./html-to-text";
 import { signClickLink, signLink } from "./link-token";
 import { escapeHtml } from "./template";
@@ -21,8 +22,6 @@ export type TrackOptions = {
   recipientId: string;
 };
 
-const anchorTag = /<a\b[^>]*>/gi;
-const hrefAttribute = /(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 const comment = /<!--[\s\S]*?-->/g;
 
 /** The click redirect and open pixel paths for an origin. */
@@ -84,26 +83,37 @@ export async function trackLinks(html: string, options: TrackOptions): Promise<s
     }
     let text = "";
     let at = 0;
-    for (const match of piece.text.matchAll(anchorTag)) {
+    for (const match of piece.text.matchAll(tagPattern)) {
+      if (match[1] !== "" || match[2]?.toLowerCase() !== "a") continue;
       const tag = match[0];
       text += piece.text.slice(at, match.index);
       at = match.index + tag.length;
-      const href = hrefAttribute.exec(tag);
-      const raw = href ? (href[2] ?? href[3] ?? href[4] ?? "") : null;
-      const url = raw === null ? null : decodeEntities(raw).trim();
-      const token = url !== null && href && isTrackable(url, base) ? await tracked(url) : null;
+      // Offsets within the tag: "<a" plus the attribute text.
+      const attributeText = match[3] ?? "";
+      const offset = tag.length - 1 - attributeText.length;
+      const href = attributeNamed(attributeText, "href");
+      const url = href?.rawValue === null || href === null ? null : decodeEntities(href.value).trim();
+      const token = url !== null && isTrackable(url, base) ? await tracked(url) : null;
       if (!href || token === null) {
         text += tag;
         continue;
       }
-      const replacement = `${href[1]}"${escapeHtml(`${base}${clickPath}${token}`)}"`;
-      text += tag.slice(0, href.index) + replacement + tag.slice(href.index + href[0].length);
+      const replacement = `href="${escapeHtml(`${base}${clickPath}${token}`)}"`;
+      text += tag.slice(0, offset + href.start) + replacement + tag.slice(offset + href.end);
     }
     out.push(text + piece.text.slice(at));
   }
-  const body = out.join("");
 
+  // The pixel goes before the last </body> outside comments, else at the end.
   const pixel = `<img src="${escapeHtml(await openPixelUrl(options))}" width="1" height="1" alt="">`;
-  const close = body.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i);
-  return close === -1 ? `${body}\n${pixel}` : `${body.slice(0, close)}${pixel}${body.slice(close)}`;
+  for (let i = out.length - 1; i >= 0; i -= 1) {
+    const piece = pieces[i];
+    const text = out[i] ?? "";
+    if (!piece || piece.isComment) continue;
+    const close = text.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i);
+    if (close === -1) continue;
+    out[i] = `${text.slice(0, close)}${pixel}${text.slice(close)}`;
+    return out.join("");
+  }
+  return `${out.join("")}\n${pixel}`;
 }

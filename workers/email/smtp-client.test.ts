@@ -8,6 +8,7 @@ import { SmtpClient, SmtpError, type SmtpConfig, type SmtpSocket } from "./smtp-
 type ServerOptions = {
   extensions?: string[];
   refuseRecipient?: (address: string) => string | null;
+  refuseSender?: string;
   /** Never answer the end of data of this recipient (a hung server). */
   hangOn?: string;
   ehlo?: "ok" | "unsupported";
@@ -104,10 +105,15 @@ class ScriptedServer {
     }
     if (verb === "MAIL") {
       this.from = /<([^>]*)>/.exec(line)?.[1] ?? "";
+      if (this.options.refuseSender) {
+        this.recipientOk = false;
+        return this.say(this.options.refuseSender);
+      }
       return this.say("250 2.1.0 ok");
     }
     if (verb === "RCPT") {
       this.to = /<([^>]*)>/.exec(line)?.[1] ?? "";
+      if (this.options.refuseSender) return this.say("503 5.5.1 sender first");
       const refusal = this.options.refuseRecipient?.(this.to) ?? null;
       this.recipientOk = refusal === null;
       return this.say(refusal ?? "250 2.1.5 ok");
@@ -153,7 +159,7 @@ describe("SmtpClient", () => {
     const client = await SmtpClient.open(config, "acme.lt", server.opener);
     const refused = await client.sendMail("news@acme.lt", "gone@example.lt", payload("A")).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(SmtpError);
-    expect(refused).toMatchObject({ code: 550, permanent: true, message: expect.stringContaining("550 5.1.1 no such user") });
+    expect(refused).toMatchObject({ code: 550, failure: "refused", message: expect.stringContaining("550 5.1.1 no such user") });
     expect(client.usable).toBe(true);
     await client.sendMail("news@acme.lt", "jonas@example.lt", payload("B"));
     expect(server.messages.map((m) => m.to)).toEqual(["jonas@example.lt"]);
@@ -161,30 +167,53 @@ describe("SmtpClient", () => {
   });
 
   it("works with a server without PIPELINING, and falls back to HELO when EHLO is not understood", async () => {
-    const plain = new ScriptedServer({ extensions: ["AUTH PLAIN"] });
+    const plain = new ScriptedServer({ extensions: ["STARTTLS", "AUTH PLAIN"] });
     const client = await SmtpClient.open(config, "acme.lt", plain.opener);
     await client.sendMail("news@acme.lt", "ona@example.lt", payload("C"));
     expect(plain.writes).toContain("RCPT TO:<ona@example.lt>\r\n");
     expect(plain.messages).toHaveLength(1);
 
     const old = new ScriptedServer({ ehlo: "unsupported" });
-    const legacy = await SmtpClient.open({ ...config, credentials: undefined }, "acme.lt", old.opener);
+    const { credentials: _none, ...anonymous } = config;
+    const legacy = await SmtpClient.open({ ...anonymous, startTls: false }, "acme.lt", old.opener);
     await legacy.sendMail("news@acme.lt", "ona@example.lt", payload("D"));
     expect(old.commands.slice(0, 2)).toEqual(["EHLO acme.lt", "HELO acme.lt"]);
   });
 
+  it("never logs in or sends without TLS when STARTTLS is expected but not offered (a stripped STARTTLS)", async () => {
+    const stripped = new ScriptedServer({ extensions: ["PIPELINING", "AUTH PLAIN LOGIN"] });
+    await expect(SmtpClient.open(config, "acme.lt", stripped.opener)).rejects.toThrow(/does not offer STARTTLS/);
+    expect(stripped.commands).toEqual(["EHLO acme.lt"]);
+    expect(stripped.closed).toBe(true);
+    // starttls=false is the explicit choice for a trusted relay.
+    const relay = new ScriptedServer({ extensions: ["PIPELINING", "AUTH PLAIN"] });
+    await (await SmtpClient.open({ ...config, startTls: false }, "acme.lt", relay.opener)).close();
+    expect(relay.commands.slice(0, 2)).toEqual(["EHLO acme.lt", `AUTH PLAIN ${relay.expectedPlain}`]);
+  });
+
+  it("a refused sender or login is worth retrying later, not a verdict on the recipient", async () => {
+    const server = new ScriptedServer({ refuseSender: "553 5.7.1 sender not allowed" });
+    const client = await SmtpClient.open(config, "acme.lt", server.opener);
+    await expect(client.sendMail("news@acme.lt", "ona@example.lt", payload("S"))).rejects.toMatchObject({ code: 553, failure: "retry" });
+    const wrongPassword = new ScriptedServer();
+    await expect(SmtpClient.open({ ...config, credentials: { username: "x", password: "y" } }, "acme.lt", wrongPassword.opener)).rejects.toMatchObject({ code: 535, failure: "retry" });
+  });
+
   it("refuses to go on when credentials are set but the server offers no way to log in", async () => {
-    const server = new ScriptedServer({ extensions: ["PIPELINING"] });
+    const server = new ScriptedServer({ extensions: ["PIPELINING", "STARTTLS"] });
     await expect(SmtpClient.open(config, "acme.lt", server.opener)).rejects.toThrow(/offers no AUTH/);
     expect(server.closed).toBe(true);
     const wrong = new ScriptedServer();
     await expect(SmtpClient.open({ ...config, credentials: { username: "x", password: "y" } }, "acme.lt", wrong.opener)).rejects.toMatchObject({ code: 535 });
   });
 
-  it("a server that stops answering times out once, and the session is not reused", async () => {
+  it("an email the server took but never confirmed is reported unconfirmed (not to be resent), and the session is not reused", async () => {
     const server = new ScriptedServer({ hangOn: "slow@example.lt" });
-    const client = await SmtpClient.open({ ...config, timeoutMs: 100 }, "acme.lt", server.opener);
-    await expect(client.sendMail("news@acme.lt", "slow@example.lt", payload("E"))).rejects.toThrow(/within 100 ms/);
+    const client = await SmtpClient.open({ ...config, timeoutMs: 100, endOfDataTimeoutMs: 300 }, "acme.lt", server.opener);
+    const started = Date.now();
+    await expect(client.sendMail("news@acme.lt", "slow@example.lt", payload("E"))).rejects.toMatchObject({ failure: "unconfirmed", message: expect.stringMatching(/did not confirm.*within 300 ms/) });
+    // The end of data waits longer than a command: spam and virus checks run before the reply.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(client.usable).toBe(false);
     await expect(client.sendMail("news@acme.lt", "next@example.lt", payload("F"))).rejects.toThrow(/lost/);
   });

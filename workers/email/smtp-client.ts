@@ -15,13 +15,19 @@ export type SmtpConfig = {
   port: number;
   /** Implicit TLS from the first byte (port 465). */
   secure: boolean;
-  /** Upgrade a plain connection with STARTTLS when the server offers it. */
+  /**
+   * Upgrade a plain connection with STARTTLS, and refuse to go on when the server does not offer
+   * it (a stripped STARTTLS would put the password and the mail in clear). False: never upgrade,
+   * only for a relay on a trusted network.
+   */
   startTls: boolean;
   credentials?: { username: string; password: string };
   /** Methods to try, in this order, among those the server offers. */
   authType?: AuthMethod[];
   /** How long to wait for the connection and for each reply. */
   timeoutMs?: number;
+  /** How long to wait for the reply to the end of data (default endOfDataTimeoutMs; never less than timeoutMs). */
+  endOfDataTimeoutMs?: number;
 };
 
 /** The part of a cloudflare:sockets Socket the client uses (tests pass a scripted server). */
@@ -35,20 +41,34 @@ export type SmtpSocket = {
 export type SocketOpener = (address: SocketAddress, options: SocketOptions) => SmtpSocket;
 
 export const defaultTimeoutMs = 30_000;
+/**
+ * The reply to the final "." comes after the server's spam and virus checks; RFC 5321 §4.5.3.2.6
+ * suggests 10 minutes. Five keep a consumer well inside its 15-minute wall-clock limit.
+ */
+export const endOfDataTimeoutMs = 5 * 60_000;
+/** A reply line longer than this is not SMTP (RFC 5321 allows 512 octets). */
+const maxReplyLine = 64 * 1024;
+
+/**
+ * How an email failed, which decides what the caller does with it:
+ * - `retry`: the server or the connection had a problem (4xx, a login or sender refusal, a
+ *   dropped socket); the same email may go through later.
+ * - `refused`: the server refused this recipient or this message for good (5xx to RCPT or to the
+ *   data); sending it again will not help.
+ * - `unconfirmed`: the message was sent but the server never confirmed it; it may have been
+ *   delivered, so sending it again could deliver it twice.
+ */
+export type SmtpFailure = "retry" | "refused" | "unconfirmed";
 
 /** A reply the client did not want, or a connection problem. `code` is null when the server never answered. */
 export class SmtpError extends Error {
   constructor(
     message: string,
     readonly code: number | null,
+    readonly failure: SmtpFailure = "retry",
   ) {
     super(message);
     this.name = "SmtpError";
-  }
-
-  /** 5xx: the server refused for good; sending the same thing again will not help. */
-  get permanent(): boolean {
-    return this.code !== null && this.code >= 500;
   }
 }
 
@@ -85,9 +105,11 @@ class ReplyReader {
 
   async next(): Promise<Reply> {
     const lines: string[] = [];
+    let code: string | null = null;
     for (;;) {
       const end = this.buffer.indexOf("\n");
       if (end === -1) {
+        if (this.buffer.length > maxReplyLine) throw new SmtpError("The SMTP server sent a reply line too long to be SMTP", null);
         const { value, done } = await this.reader.read();
         if (done) throw new SmtpError("The SMTP server closed the connection", null);
         this.buffer += this.decoder.decode(value, { stream: true });
@@ -96,9 +118,11 @@ class ReplyReader {
       const line = this.buffer.slice(0, end).replace(/\r$/, "");
       this.buffer = this.buffer.slice(end + 1);
       const match = /^(\d{3})([ -]?)(.*)$/.exec(line);
-      if (!match) throw new SmtpError(`Not an SMTP reply: ${line.slice(0, 200)}`, null);
+      // Every line of one reply carries the same code (RFC 5321 §4.2.1).
+      if (!match || (code !== null && match[1] !== code)) throw new SmtpError(`Not an SMTP reply: ${line.slice(0, 200)}`, null);
+      code = match[1] ?? "";
       lines.push(match[3] ?? "");
-      if (match[2] !== "-") return { code: Number(match[1]), lines, text: `${match[1]} ${lines.join(" ")}`.trim() };
+      if (match[2] !== "-") return { code: Number(code), lines, text: `${code} ${lines.join(" ")}`.trim() };
     }
   }
 
@@ -116,6 +140,7 @@ export class SmtpClient {
   private constructor(
     private socket: SmtpSocket,
     private readonly timeoutMs: number,
+    private readonly dataTimeoutMs: number,
   ) {
     this.reader = new ReplyReader(socket.readable.getReader());
     this.writer = socket.writable.getWriter();
@@ -125,12 +150,16 @@ export class SmtpClient {
   static async open(config: SmtpConfig, clientName: string, opener: SocketOpener = connect): Promise<SmtpClient> {
     const secureTransport = config.secure ? "on" : config.startTls ? "starttls" : "off";
     const timeoutMs = config.timeoutMs ?? defaultTimeoutMs;
-    const client = new SmtpClient(opener({ hostname: config.host, port: config.port }, { secureTransport, allowHalfOpen: false }), timeoutMs);
+    const dataTimeoutMs = Math.max(timeoutMs, config.endOfDataTimeoutMs ?? endOfDataTimeoutMs);
+    const client = new SmtpClient(opener({ hostname: config.host, port: config.port }, { secureTransport, allowHalfOpen: false }), timeoutMs, dataTimeoutMs);
     try {
       await within(client.socket.opened, timeoutMs, "connect");
       client.expect(await client.reply("greeting"), 220, "greeting");
       await client.hello(clientName);
-      if (!config.secure && config.startTls && client.extensions.has("STARTTLS")) {
+      if (!config.secure && config.startTls) {
+        if (!client.extensions.has("STARTTLS")) {
+          throw new SmtpError("The SMTP server does not offer STARTTLS: use smtps:// (port 465), or starttls=false only for a relay on a trusted network", null);
+        }
         client.expect(await client.command("STARTTLS"), 220, "STARTTLS");
         client.upgrade(config.host);
         await client.hello(clientName);
@@ -176,6 +205,9 @@ export class SmtpClient {
     const [mail, rcpt, data] = replies;
     const refused = [mail, rcpt].find((reply) => reply !== undefined && (reply.code < 200 || reply.code >= 300));
     if (refused || data?.code !== 354) {
+      // Only a 5xx about the recipient is final for this email; a refused sender (MAIL FROM) is
+      // the configuration's problem and may be fixed before the next try.
+      const final = refused === rcpt && rcpt !== undefined && rcpt.code >= 500;
       if (data?.code === 354) {
         // A server that opened DATA despite refusing the envelope gets an empty message it will
         // refuse for want of recipients; then both sides are back at the start.
@@ -184,15 +216,24 @@ export class SmtpClient {
           return this.reply("end of empty data");
         });
       }
-      await this.guard(async () => this.command("RSET"));
+      const reset = await this.guard(async () => this.command("RSET"));
+      if (reset.code !== 250) this.broken = true;
       const reason = refused ?? data;
-      throw new SmtpError(`The SMTP server refused ${to}: ${reason?.text ?? "no reply"}`, reason?.code ?? null);
+      throw new SmtpError(`The SMTP server refused ${to}: ${reason?.text ?? "no reply"}`, reason?.code ?? null, final ? "refused" : "retry");
     }
-    const accepted = await this.guard(async () => {
-      await this.write(payload);
-      return this.reply("end of data");
-    });
-    if (accepted.code < 200 || accepted.code >= 300) throw new SmtpError(`The SMTP server refused the email to ${to}: ${accepted.text}`, accepted.code);
+    await this.guard(async () => this.write(payload));
+    let accepted: Reply;
+    try {
+      accepted = await within(this.reader.next(), this.dataTimeoutMs, "end of data");
+    } catch (error) {
+      // The whole message went out; whether the server kept it is unknown. Sending it again
+      // could deliver it twice, so the caller is told it is unconfirmed rather than failed.
+      this.broken = true;
+      throw new SmtpError(`Sent to ${to}, but the SMTP server did not confirm it: ${error instanceof Error ? error.message : String(error)}`, null, "unconfirmed");
+    }
+    if (accepted.code < 200 || accepted.code >= 300) {
+      throw new SmtpError(`The SMTP server refused the email to ${to}: ${accepted.text}`, accepted.code, accepted.code >= 500 ? "refused" : "retry");
+    }
   }
 
   /** QUIT and close; a server that does not say goodbye changes nothing about what was sent. */

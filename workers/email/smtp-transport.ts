@@ -186,7 +186,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
 function failure(error: unknown): SendOutcome {
-  return { ok: false, error: errorText(error), permanent: error instanceof SmtpError && error.permanent };
+  // Refused for good, or sent without the server's confirmation: either way not to be sent again.
+  return { ok: false, error: errorText(error), final: error instanceof SmtpError && error.failure !== "retry" };
 }
 
 export class SmtpTransport implements EmailTransport {
@@ -248,8 +249,8 @@ export class SmtpTransport implements EmailTransport {
           outcomes.push({ ok: false, error: "The SMTP connection was lost before this email was sent" });
           continue;
         }
-        const { from, to, payload } = toSmtpMessage(message);
         try {
+          const { from, to, payload } = toSmtpMessage(message);
           await session.sendMail(from, to, payload);
           outcomes.push({ ok: true, alreadySent: false });
         } catch (error) {

@@ -21,9 +21,11 @@ export type OutgoingEmail = {
 
 /**
  * What happened to one message of a batch: sent (now or by an earlier delivery of the same key)
- * or not, and why; `permanent` when the server refused for good (5xx), so a retry is pointless.
+ * or not, and why; `final` when it must not be sent again: the server refused the recipient or
+ * the message for good (5xx), or took the whole message without confirming it (a resend could
+ * deliver it twice).
  */
-export type SendOutcome = { ok: true; alreadySent: boolean } | { ok: false; error: string; permanent?: boolean };
+export type SendOutcome = { ok: true; alreadySent: boolean } | { ok: false; error: string; final?: boolean };
 
 /**
  * Every email Rapport sends leaves through this interface. Sending the same dedupe key twice
