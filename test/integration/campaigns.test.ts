@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../workers/index";
+import { dispatchCampaign } from "../../workers/campaigns/dispatch";
 import { RetryLater, sendCampaignBatch } from "../../workers/campaigns/send";
 import { createDatabase } from "../../workers/db/client";
 import { OutboxTransport } from "../../workers/email/outbox-transport";
@@ -374,6 +375,21 @@ describe("campaign sending: materialise → tick → consumer", () => {
     expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND skip_reason = 'cancelled'", id)).toBe(120);
     const audit = await rows<{ action: string }>("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY at, id", id);
     expect(audit.map((a) => a.action)).toEqual(["campaign.created", "campaign.scheduled", "campaign.cancelled"]);
+  });
+
+  it("a throttle holds when the minute tick and dispatch jobs hand out at the same moment", async () => {
+    const owner = await signUp();
+    const sent = captureSends();
+    await insertContacts(
+      owner,
+      Array.from({ length: 300 }, (_, i) => ({ first: `R${i}`, email: `race${i}@example.lt` })),
+    );
+    const id = await startedCampaign(owner, sent, { throttle_per_minute: 100 });
+    const db = createDatabase(env.DB);
+    const now = Date.now();
+    await Promise.all([tick(now), dispatchCampaign(env, db, id, now), dispatchCampaign(env, db, id, now), dispatchCampaign(env, db, id, now)]);
+    expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND status = 'queued'", id)).toBe(100);
+    expect(new Set(sent.flatMap((m) => (m.type === "campaign.send" && m.campaign_id === id ? m.recipient_ids : []))).size).toBe(100);
   });
 
   it("skips suppressed addresses and contacts without an email, and re-checks consent at send time", async () => {

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { maxLivePreviews } from "../../workers/campaigns/template.service";
 import { emailDocumentCsp } from "../../workers/email/email-document";
 import { createDatabase } from "../../workers/db/client";
 import { purgeExpired } from "../../workers/jobs/maintenance";
@@ -119,6 +120,16 @@ describe("template preview documents", () => {
     expect(JSON.stringify(unknown.errors)).toContain("/contact_id");
     expectProblem(await call("POST", "/api/v1/templates/previews", { token: owner.token, body: { ...draft(ona), name: "extra" } }), 422);
     expectProblem(await call("GET", "/api/v1/templates/previews/tpv_01jd0000000000000000000000", { token: owner.token }), 404);
+  });
+
+  it("keep at most the newest 50 per workspace, however fast they are asked for", async () => {
+    const owner = await signUp();
+    const ona = await contact(owner, { first_name: "Ona", emails: ["ona@example.lt"] });
+    const first = await previewOf(owner, draft(ona));
+    for (let i = 0; i < maxLivePreviews; i += 1) await previewOf(owner, draft(ona));
+    const live = await env.DB.prepare("SELECT COUNT(*) AS n FROM template_previews WHERE workspace_id = ?").bind(owner.workspaceId).first<{ n: number }>();
+    expect(live?.n).toBe(maxLivePreviews);
+    expect((await call("GET", first.url, { token: owner.token })).status).toBe(404);
   });
 
   it("go with their workspace when it is deleted", async () => {

@@ -78,10 +78,13 @@ export async function dispatchCampaigns(env: Env, db: Database, now: number): Pr
 
   let budget = maxClaimPerTickTotal;
   const continued: JobMessage[] = [];
+  // One window for the whole tick, however many campaigns are sending: the digests and hourly
+  // scans run after this step in the same minute.
+  const deadline = Date.now() + claimWindowMs;
   for (const campaign of sending) {
     if (budget <= 0) break;
     if (minute % 5 === 0) await requeueStale(env, db, campaign.id, now);
-    const { claimed, more } = await claimDue(env, db, campaign, now, budget, Date.now() + claimWindowMs);
+    const { claimed, more } = Date.now() < deadline ? await claimDue(env, db, campaign, now, budget, deadline) : { claimed: 0, more: true };
     budget -= claimed;
     result.claimed += claimed;
     if (more) continued.push({ type: "campaign.dispatch", campaign_id: campaign.id });
@@ -131,49 +134,37 @@ export async function startCampaign(env: Env, db: Database, campaignId: string, 
   return true;
 }
 
-/** How many more this campaign may hand out now: its throttle minus what went out in the last minute. */
-async function allowance(db: Database, campaign: ActiveCampaign, now: number, budget: number): Promise<number> {
-  let allowed = Math.min(maxClaimPerStep, budget);
-  if (campaign.throttlePerMinute !== null) {
-    // The cron ticks once a minute, but a tick can be late or repeated (wrangler dev, retries):
-    // counting the last minute's hand-outs keeps the throttle a rate, not a per-tick quota.
-    const [recent] = await db
-      .select({ n: sql<number>`COUNT(*)` })
-      .from(campaignRecipients)
-      .where(and(eq(campaignRecipients.campaignId, campaign.id), sql`${campaignRecipients.enqueuedAt} > ${now - minuteMs}`));
-    allowed = Math.min(allowed, campaign.throttlePerMinute - (recent?.n ?? 0));
-  }
-  return Math.max(0, allowed);
-}
-
 /**
  * Claims due pending recipients (pending → queued, enqueued_at) through the pending partial
- * index and sends their ids in messages of ≤ 100. The claim is one conditional UPDATE per chunk,
- * so two steps running at once never hand out the same recipient twice. Stops at the allowance,
- * when no more are due, or at `deadline`; `more` says whether due recipients may be left (the
- * window or the per-step cap ended it, not the throttle).
+ * index and sends their ids in messages of ≤ 100. The claim is one conditional UPDATE per chunk
+ * that also reads the campaign's status and, for a throttled campaign, what went out in the last
+ * minute, so steps running at once never hand out a recipient twice, never hand out after a
+ * pause or cancel, and never spend one minute's allowance twice. Stops when fewer than asked come
+ * back (none due, or the throttle reached), at the per-step cap, or at `deadline`; `more` says
+ * whether due recipients may be left for a `campaign.dispatch`.
  */
 async function claimDue(env: Env, db: Database, campaign: ActiveCampaign, now: number, budget: number, deadline: number): Promise<{ claimed: number; more: boolean }> {
-  const allowed = await allowance(db, campaign, now, budget);
-  let remaining = allowed;
+  let remaining = Math.min(maxClaimPerStep, budget);
   let claimed = 0;
+  const recentHandOuts = sql`(SELECT COUNT(*) FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id} AND enqueued_at > ${now - minuteMs})`;
   while (remaining > 0) {
     const take = Math.min(claimChunk, remaining);
+    const limit = campaign.throttlePerMinute === null ? sql`${take}` : sql`max(0, min(${take}, ${campaign.throttlePerMinute} - ${recentHandOuts}))`;
     const rows = await db.all<{ id: string }>(sql`UPDATE ${campaignRecipients} SET status = 'queued', enqueued_at = ${now}
-      WHERE id IN (SELECT id FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id} AND status = 'pending' AND send_at <= ${now} ORDER BY send_at, id LIMIT ${take})
+      WHERE id IN (
+        SELECT id FROM ${campaignRecipients}
+        WHERE campaign_id = ${campaign.id} AND status = 'pending' AND send_at <= ${now}
+          AND EXISTS (SELECT 1 FROM ${campaigns} WHERE id = ${campaign.id} AND status = 'sending' AND deleted_at IS NULL)
+        ORDER BY send_at, id LIMIT ${limit})
         AND status = 'pending'
       RETURNING id`);
-    if (rows.length === 0) return { claimed, more: false };
-    await sendJobs(env, messagesFor(campaign.id, rows.map((row) => row.id)));
+    if (rows.length > 0) await sendJobs(env, messagesFor(campaign.id, rows.map((row) => row.id)));
     claimed += rows.length;
     remaining -= rows.length;
     if (rows.length < take) return { claimed, more: false };
     if (Date.now() >= deadline) break;
   }
-  // Out of time or at the per-step cap with a full chunk behind: more may be due. A throttled
-  // campaign that used its minute's allowance waits for the next tick instead.
-  const throttled = campaign.throttlePerMinute !== null && remaining === 0 && allowed < Math.min(maxClaimPerStep, budget);
-  return { claimed, more: !throttled };
+  return { claimed, more: true };
 }
 
 export function messagesFor(campaignId: string, ids: readonly string[]): JobMessage[] {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, notInArray } from "drizzle-orm";
 import { auditInsert } from "../audit/audit.service";
 import type { Database } from "../db/client";
 import { newId } from "../db/ids";
@@ -140,9 +140,13 @@ export async function deleteTemplate(ctx: ServiceContext, id: string): Promise<v
 /** How long a rendered preview can be loaded: the editor loads it at once; a reload after this is a 404. */
 export const previewTtlMs = 10 * 60_000;
 
+/** Live previews a workspace keeps at most; the oldest go first (an editor needs only its latest). */
+export const maxLivePreviews = 50;
+
 /**
- * Stores a rendered preview for the editor's iframe to load. The workspace's expired previews are
- * deleted in the same batch, so a busy editor never lets them pile up until the nightly purge.
+ * Stores a rendered preview for the editor's iframe to load. The workspace's expired previews,
+ * and any beyond the newest `maxLivePreviews`, are deleted in the same batch, so neither a busy
+ * editor nor a script posting previews in a loop makes them pile up until the nightly purge.
  */
 export async function storePreview(db: Database, workspaceId: string, html: string, now: number): Promise<{ id: string; expiresAt: number }> {
   const id = newId("templatePreview", now);
@@ -150,6 +154,15 @@ export async function storePreview(db: Database, workspaceId: string, html: stri
   await db.batch([
     db.delete(templatePreviews).where(and(lt(templatePreviews.expiresAt, now), eq(templatePreviews.workspaceId, workspaceId))),
     db.insert(templatePreviews).values({ id, workspaceId, html, expiresAt }),
+    db.delete(templatePreviews).where(
+      and(
+        eq(templatePreviews.workspaceId, workspaceId),
+        notInArray(
+          templatePreviews.id,
+          db.select({ id: templatePreviews.id }).from(templatePreviews).where(eq(templatePreviews.workspaceId, workspaceId)).orderBy(desc(templatePreviews.expiresAt), desc(templatePreviews.id)).limit(maxLivePreviews),
+        ),
+      ),
+    ),
   ]);
   return { id, expiresAt };
 }

@@ -70,6 +70,13 @@ export async function handleJob(env: Env, message: JobMessage, now: number) {
 // short without flooding D1. Each message is acknowledged or retried on its own, so one failure
 // does not redeliver the batch.
 export const consumerConcurrency = 10;
+/**
+ * Campaign sends each hold one SMTP connection while they run, and a Worker invocation may have
+ * six outgoing connections opening at once (Workers limits); more would wait for a slot while
+ * their connect timeout runs.
+ */
+export const sendsConcurrency = 6;
+const campaignSendsQueue = "rapport-campaign-sends";
 
 async function consumeOne(message: Message, env: Env) {
   const parsed = JobMessage.safeParse(message.body);
@@ -96,5 +103,6 @@ export async function consumeJobs(batch: MessageBatch, env: Env) {
       if (message) await consumeOne(message, env);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(consumerConcurrency, batch.messages.length) }, worker));
+  const concurrency = batch.queue === campaignSendsQueue ? sendsConcurrency : consumerConcurrency;
+  await Promise.all(Array.from({ length: Math.min(concurrency, batch.messages.length) }, worker));
 }
