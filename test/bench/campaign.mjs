@@ -12,6 +12,7 @@
 //        with the RFC 8058 headers; exits non-zero otherwise
 //   --tick-seconds N   how often the minute tick is fired (default 60, as the cron does)
 import { appendFileSync, mkdtempSync } from "node:fs";
+import { connect } from "node:net";
 import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,6 +95,85 @@ function startSink() {
   });
 }
 
+// ---- Baseline: the sink's own capacity ---------------------------------------------------------
+
+/**
+ * What the sink takes from a plain Node client with no Rapport in between: `connections` sockets
+ * (as many as the Worker's sends consumer runs at once), MAIL/RCPT/DATA pipelined as Rapport's
+ * client does, a message of a campaign email's size. Rapport's rate is reported as a share of it.
+ */
+async function sinkBaseline(port, total, connections) {
+  const quotedPrintableLine = "Labas, Ona! =C5=A0i=C4=85 savait=C4=99 =E2=80=94 nuolaidos visiems klientams Vilniuje ir Kaune.";
+  const text = Array.from({ length: 24 }, () => quotedPrintableLine).join("\r\n");
+  const message = [
+    "From: Rapport Bench <bench@rapport.test>",
+    "To: baseline@baseline.invalid",
+    "Subject: =?UTF-8?B?xb1pZW1vcyBuYXVqaWVub3M=?=",
+    "List-Unsubscribe: <http://127.0.0.1/u/rcp_baseline.abcdefghijklmnopqrstuv>",
+    "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+    "Message-ID: <baseline@rapport.test>",
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/alternative; boundary="=_b"',
+    "",
+    "--=_b",
+    'Content-Type: text/plain; charset="UTF-8"',
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    text,
+    "--=_b",
+    'Content-Type: text/html; charset="UTF-8"',
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    `<p>${text}</p>`,
+    "--=_b--",
+    ".",
+    "",
+  ].join("\r\n");
+  let next = 0;
+  const started = Date.now();
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1");
+      socket.setEncoding("utf8");
+      socket.setTimeout(30_000, () => socket.destroy(new Error("baseline: the sink stopped answering")));
+      let buffer = "";
+      const ready = [];
+      const waiting = [];
+      socket.on("data", (chunk) => {
+        buffer += chunk;
+        for (let end = buffer.indexOf("\r\n"); end !== -1; end = buffer.indexOf("\r\n")) {
+          const line = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!/^\d{3}(?: |$)/.test(line)) continue;
+          const waiter = waiting.shift();
+          if (waiter) waiter(line);
+          else ready.push(line);
+        }
+      });
+      socket.on("error", reject);
+      const reply = () => (ready.length > 0 ? Promise.resolve(ready.shift()) : new Promise((r) => waiting.push(r)));
+      (async () => {
+        await reply();
+        socket.write("EHLO baseline\r\n");
+        await reply();
+        while (next < total) {
+          const i = next++;
+          socket.write(`MAIL FROM:<bench@rapport.test>\r\nRCPT TO:<baseline${i}@baseline.invalid>\r\nDATA\r\n`);
+          const data = [await reply(), await reply(), await reply()][2];
+          if (!data.startsWith("354")) throw new Error(`baseline: DATA answered ${data}`);
+          socket.write(message);
+          const accepted = await reply();
+          if (!accepted.startsWith("250")) throw new Error(`baseline: the message was answered ${accepted}`);
+        }
+        socket.write("QUIT\r\n");
+        await reply();
+        socket.end();
+      })().then(resolve, reject);
+    });
+  await Promise.all(Array.from({ length: connections }, one));
+  return (total / (Date.now() - started)) * 1000;
+}
+
 // ---- State: seeded contacts, consent, a segment and a template ---------------------------------
 
 const subjects = { lt: "Žiemos naujienos, {{first_name}}", ru: "Зимние новости, {{first_name}}", en: "Winter news, {{first_name}}" };
@@ -168,6 +248,11 @@ async function main() {
   console.log(`SMTP sink on 127.0.0.1:${sink.port}`);
   const state = await prepareState();
   console.log(`seeded ${state.expected.size.toLocaleString("en")} consented contacts (+${state.notConsented.length.toLocaleString("en")} without consent) in ${seconds(Date.now() - t0)} s`);
+  // The baseline runs in the same process against the same sink, then the sink forgets it.
+  const baselineRate = await sinkBaseline(sink.port, 10_000, 6);
+  sink.received.clear();
+  Object.assign(sink.stats, { messages: 0, first: 0, last: 0 });
+  console.log(`baseline: the sink takes ${Math.round(baselineRate)} emails/s from a plain Node client (10,000 emails, 6 connections, pipelined)`);
   let server = null;
   let failures = 0;
   const fail = (message) => {
@@ -222,7 +307,8 @@ async function main() {
     console.log(`materialise (all listed)   ${materialized === null ? "?" : `${seconds(materialized)} s`}   (seen by a 0.5 s poll)`);
     console.log(`enqueue (none pending)     ${enqueued === null ? "?" : `${seconds(enqueued)} s`}   (tick every ${tickSeconds} s; the listing and campaign.dispatch hand out the rest)`);
     console.log(`emails at the sink         ${sink.stats.messages.toLocaleString("en")}`);
-    console.log(`schedule → last email      ${seconds(endToEnd)} s → ${Math.round((sink.stats.messages / endToEnd) * 1000)} emails/s end to end`);
+    const endToEndRate = (sink.stats.messages / endToEnd) * 1000;
+    console.log(`schedule → last email      ${seconds(endToEnd)} s → ${Math.round(endToEndRate)} emails/s end to end (${Math.round((endToEndRate / baselineRate) * 100)}% of the sink's baseline)`);
     console.log(`first → last email         ${seconds(sinkWindow)} s → ${Math.round((sink.stats.messages / Math.max(1, sinkWindow)) * 1000)} emails/s while sending`);
     console.log(`campaign sent after        ${seconds(total)} s`);
 
