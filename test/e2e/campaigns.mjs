@@ -283,6 +283,41 @@ export async function campaignsFlow({ browser, origin, step: runStep, assert, sc
     assert(text?.includes("Ona"), `the email frame shows: ${text?.slice(0, 200)}`);
   });
 
+  await step("campaigns: sent with tracking on, a click on its link leads to the shop and the report shows the open, the click and the link", async () => {
+    const template = await api(page, "POST", "/templates", {
+      name: `Offers ${stamp}`,
+      default_language: "en",
+      variants: [{ language: "en", subject: "Offers for {{first_name}}", html: '<p>Hello {{first_name}}, see <a href="https://shop.example.lt/offers?utm=mail&amp;x=1">our offers</a>.</p>' }],
+    });
+    assert(template.status === 201, `template: ${JSON.stringify(template)}`);
+    const created = await api(page, "POST", "/campaigns", { name: `Offers ${stamp}`, segment_id: ids.segment, template_id: template.body.id, from_name: "Naujienos", from_address: `news-${stamp}@example.com`, tracking_enabled: true });
+    assert(created.status === 201, `campaign: ${JSON.stringify(created)}`);
+    const id = created.body.id;
+    assert((await api(page, "POST", `/campaigns/${id}/schedule`, { mode: "now" })).status === 200, "schedule");
+    let current = null;
+    for (let i = 0; i < 40 && current?.status !== "sent"; i += 1) {
+      await runScheduler();
+      await page.waitForTimeout(1_000);
+      current = (await api(page, "GET", `/campaigns/${id}`)).body;
+    }
+    assert(current?.status === "sent", `tracked campaign: ${JSON.stringify(current)}`);
+    // Ona unsubscribed from the first campaign: only John gets this one.
+    const outbox = await api(page, "GET", "/outbox?limit=50");
+    const summary = outbox.body.data.find((email) => email.subject === "Offers for John");
+    assert(summary && !outbox.body.data.some((email) => email.subject === "Offers for Ona"), `outbox: ${JSON.stringify(outbox.body.data.map((e) => e.subject))}`);
+    const email = await api(page, "GET", `/outbox/${summary.id}`);
+    const link = /href="([^"]*\/t\/c\/[^"]+)"/.exec(email.body.html)?.[1];
+    assert(link && !email.body.html.includes("shop.example.lt") && /\/t\/o\/[^"]+\.gif/.test(email.body.html), `tracked html: ${email.body.html}`);
+    // John's mail client follows the link: no session, a redirect to the exact address.
+    const click = await fetch(link.replace(/&amp;/g, "&"), { redirect: "manual" });
+    assert(click.status === 302 && click.headers.get("location") === "https://shop.example.lt/offers?utm=mail&x=1", `click: ${click.status} ${click.headers.get("location")}`);
+    await page.goto(`${origin}/campaigns/${id}`);
+    await page.getByTestId("count-clicked").filter({ hasText: "1" }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("count-opened").filter({ hasText: "1" }).waitFor();
+    await page.getByTestId("campaign-links").getByText("https://shop.example.lt/offers?utm=mail&x=1").waitFor();
+    await screenshot(page, "campaign-report-tracked");
+  });
+
   await step("campaigns: phone width — the builder, the wizard, the template and the report fit without horizontal scroll; the report in Lithuanian", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of [`/campaigns/segments/${ids.segment}`, "/campaigns/new", `/campaigns/templates/${ids.template}`, `/campaigns/${ids.campaign}`]) {
