@@ -6,7 +6,7 @@
 // watch progress reach done live (wrangler dev does not fire crons on its own, so the test calls
 // /cdn-cgi/local/scheduled); open one email's unsubscribe link from the outbox and unsubscribe with
 // one click; the report shows 1 unsubscribed. Own browser context and workspace (E2E_ONLY=campaigns).
-import { api } from "./page-api.mjs";
+import { api, freshPage } from "./page-api.mjs";
 
 /** Polls a value from inside the (sandboxed, cross-origin) preview frame until `ok` holds or 10 s pass. */
 async function frameValue(page, testId, read, ok) {
@@ -28,13 +28,7 @@ async function frameValue(page, testId, read, ok) {
 export async function campaignsFlow({ browser, origin, step: runStep, assert, screenshot }) {
   const stamp = Date.now().toString(36);
   const person = { workspace: `Naujienos ${stamp}`, name: "Eglė Jankauskienė", email: `egle-${stamp}@example.com`, password: "correct horse battery staple" };
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB", timezoneId: "Europe/Vilnius" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => {
-    if (message.type() === "error" && !/status of 4\d\d/.test(message.text())) errors.push(message.text());
-  });
+  const { context, page, errors } = await freshPage(browser);
   const runScheduler = async () => {
     const response = await fetch(`${origin}/cdn-cgi/local/scheduled?cron=*+*+*+*+*`);
     assert(response.ok, `scheduled trigger answered ${response.status}`);
