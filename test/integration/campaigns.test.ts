@@ -316,6 +316,34 @@ describe("campaign sending: materialise → tick → consumer", () => {
     expect(done.status).toBe("sent");
   });
 
+  it("an address the server refuses outright is failed at once, suppressed as bounced, and skipped by the next campaign", async () => {
+    const owner = await signUp();
+    const sent = captureSends();
+    await insertContacts(owner, [
+      { first: "Gone", email: "Gone@Example.lt" },
+      { first: "Here", email: "here@example.lt" },
+    ]);
+    const id = await startedCampaign(owner, sent);
+    await tick(Date.now());
+    const ids = sent.flatMap((m) => (m.type === "campaign.send" && m.campaign_id === id ? m.recipient_ids : []));
+    const server: EmailTransport = {
+      send: async () => undefined,
+      sendMany: async (emails) => emails.map((email) => (email.to.toLowerCase() === "gone@example.lt" ? { ok: false, error: "550 5.1.1 no such user", final: true, bounced: true } : { ok: true, alreadySent: false })),
+    };
+    await sendCampaignBatch(env, createDatabase(env.DB), id, ids, Date.now(), server);
+    expect(await rows("SELECT email, status, error, attempts FROM campaign_recipients WHERE campaign_id = ? ORDER BY email", id)).toEqual([
+      { email: "gone@example.lt", status: "failed", error: "550 5.1.1 no such user", attempts: 1 },
+      { email: "here@example.lt", status: "sent", error: null, attempts: 1 },
+    ]);
+    expect(await rows("SELECT email, reason, source FROM email_suppressions WHERE workspace_id = ?", owner.workspaceId)).toEqual([{ email: "gone@example.lt", reason: "bounced", source: `bounce:${id}` }]);
+
+    const next = await startedCampaign(owner, sent);
+    expect(await rows("SELECT email, status, skip_reason FROM campaign_recipients WHERE campaign_id = ? ORDER BY email", next)).toEqual([
+      { email: "gone@example.lt", status: "skipped", skip_reason: "bounced" },
+      { email: "here@example.lt", status: "pending", skip_reason: null },
+    ]);
+  });
+
   it("pause stops the send (queued messages deliver nothing), resume finishes it, and nobody gets two emails", async () => {
     const owner = await signUp();
     const sent = captureSends();

@@ -319,6 +319,7 @@ async function sendClaimed(env: Env, db: Database, campaign: typeof campaigns.$i
     const sent: string[] = [];
     const gaveUp: Mark[] = [];
     const again: Mark[] = [];
+    const bounced: string[] = [];
     chunk.forEach((item, i) => {
       const outcome = outcomes[i] ?? { ok: false, error: "no outcome from the transport" };
       if (outcome.ok) sent.push(item.recipient.id);
@@ -326,8 +327,18 @@ async function sendClaimed(env: Env, db: Database, campaign: typeof campaigns.$i
       // server took without confirming may have arrived: neither is sent again.
       else if (outcome.final === true || item.recipient.attempts >= maxSendAttempts) gaveUp.push({ id: item.recipient.id, value: outcome.error });
       else again.push({ id: item.recipient.id, value: outcome.error });
+      if (!outcome.ok && outcome.bounced === true) bounced.push(item.message.to.toLowerCase());
     });
     const statements = finalMarks(campaign.id, Date.now(), sent, [], gaveUp);
+    if (bounced.length > 0) {
+      // An address the server refused outright takes no mail: later campaigns skip it as
+      // `bounced` (materialize.ts and skipReason read the suppression list) until someone removes it.
+      statements.push(
+        sql`INSERT INTO ${emailSuppressions} (workspace_id, email, reason, source, created_at)
+          SELECT ${campaign.workspaceId}, value, 'bounced', ${`bounce:${campaign.id}`}, ${Date.now()} FROM json_each(${JSON.stringify(bounced)})
+          WHERE 1 ON CONFLICT (workspace_id, email) DO NOTHING`,
+      );
+    }
     if (again.length > 0) {
       // Still queued, lease released, the error kept for the report; the redelivery retries.
       const json = JSON.stringify(again);

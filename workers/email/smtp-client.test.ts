@@ -159,7 +159,7 @@ describe("SmtpClient", () => {
     const client = await SmtpClient.open(config, "acme.lt", server.opener);
     const refused = await client.sendMail("news@acme.lt", "gone@example.lt", payload("A")).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(SmtpError);
-    expect(refused).toMatchObject({ code: 550, failure: "refused", message: expect.stringContaining("550 5.1.1 no such user") });
+    expect(refused).toMatchObject({ code: 550, failure: "bounced", message: expect.stringContaining("550 5.1.1 no such user") });
     expect(client.usable).toBe(true);
     await client.sendMail("news@acme.lt", "jonas@example.lt", payload("B"));
     expect(server.messages.map((m) => m.to)).toEqual(["jonas@example.lt"]);

@@ -53,12 +53,14 @@ const maxReplyLine = 64 * 1024;
  * How an email failed, which decides what the caller does with it:
  * - `retry`: the server or the connection had a problem (4xx, a login or sender refusal, a
  *   dropped socket); the same email may go through later.
- * - `refused`: the server refused this recipient or this message for good (5xx to RCPT or to the
- *   data); sending it again will not help.
+ * - `bounced`: the server refused the recipient for good (5xx to RCPT): the address takes no
+ *   mail, now or later.
+ * - `refused`: the server refused this message for good (5xx to the data); sending it again will
+ *   not help.
  * - `unconfirmed`: the message was sent but the server never confirmed it; it may have been
  *   delivered, so sending it again could deliver it twice.
  */
-export type SmtpFailure = "retry" | "refused" | "unconfirmed";
+export type SmtpFailure = "retry" | "bounced" | "refused" | "unconfirmed";
 
 /** A reply the client did not want, or a connection problem. `code` is null when the server never answered. */
 export class SmtpError extends Error {
@@ -219,7 +221,7 @@ export class SmtpClient {
       const reset = await this.guard(async () => this.command("RSET"));
       if (reset.code !== 250) this.broken = true;
       const reason = refused ?? data;
-      throw new SmtpError(`The SMTP server refused ${to}: ${reason?.text ?? "no reply"}`, reason?.code ?? null, final ? "refused" : "retry");
+      throw new SmtpError(`The SMTP server refused ${to}: ${reason?.text ?? "no reply"}`, reason?.code ?? null, final ? "bounced" : "retry");
     }
     await this.guard(async () => this.write(payload));
     let accepted: Reply;

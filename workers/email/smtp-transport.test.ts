@@ -141,13 +141,13 @@ describe("SmtpTransport", () => {
   const outboxRows = () => db.select({ key: emailOutbox.dedupeKey, status: emailOutbox.status }).from(emailOutbox).where(eq(emailOutbox.workspaceId, workspaceId)).orderBy(emailOutbox.dedupeKey);
 
   it("sends a batch over one connection with an outcome per email, a repeated key once, and keeps no outbox copy", async () => {
-    const server = new FakeServer((mail) => (mail.to === "b@example.com" ? new SmtpError("550 5.1.1 mailbox unavailable", 550, "refused") : mail.to === "c@example.com" ? new SmtpError("451 4.3.0 try later", 451) : null));
+    const server = new FakeServer((mail) => (mail.to === "b@example.com" ? new SmtpError("550 5.1.1 mailbox unavailable", 550, "bounced") : mail.to === "c@example.com" ? new SmtpError("451 4.3.0 try later", 451) : null));
     const transport = new SmtpTransport(db, { host: "h", port: 587, secure: false, startTls: true }, server.connector);
     const batch = ["a", "b", "c"].map((k) => ({ ...message(k, workspaceId), to: `${k}@example.com` }));
     const outcomes = await transport.sendMany([...batch, batch[0]!]);
     expect(outcomes).toEqual([
       { ok: true, alreadySent: false },
-      { ok: false, error: "550 5.1.1 mailbox unavailable", final: true },
+      { ok: false, error: "550 5.1.1 mailbox unavailable", final: true, bounced: true },
       { ok: false, error: "451 4.3.0 try later", final: false },
       { ok: true, alreadySent: true },
     ]);

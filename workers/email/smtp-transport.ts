@@ -187,7 +187,8 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 function failure(error: unknown): SendOutcome {
   // Refused for good, or sent without the server's confirmation: either way not to be sent again.
-  return { ok: false, error: errorText(error), final: error instanceof SmtpError && error.failure !== "retry" };
+  const kind = error instanceof SmtpError ? error.failure : "retry";
+  return kind === "bounced" ? { ok: false, error: errorText(error), final: true, bounced: true } : { ok: false, error: errorText(error), final: kind !== "retry" };
 }
 
 export class SmtpTransport implements EmailTransport {

@@ -23,9 +23,9 @@ export type OutgoingEmail = {
  * What happened to one message of a batch: sent (now or by an earlier delivery of the same key)
  * or not, and why; `final` when it must not be sent again: the server refused the recipient or
  * the message for good (5xx), or took the whole message without confirming it (a resend could
- * deliver it twice).
+ * deliver it twice); `bounced` when the refusal was of the address itself, which takes no mail.
  */
-export type SendOutcome = { ok: true; alreadySent: boolean } | { ok: false; error: string; final?: boolean };
+export type SendOutcome = { ok: true; alreadySent: boolean } | { ok: false; error: string; final?: boolean; bounced?: boolean };
 
 /**
  * Every email Rapport sends leaves through this interface. Sending the same dedupe key twice
