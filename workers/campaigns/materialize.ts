@@ -138,7 +138,7 @@ export async function materializeCampaign(env: Env, db: Database, campaignId: st
       .limit(materializePageSize);
     const last = page.at(-1);
     if (!last) {
-      await finishMaterializing(env, db, campaign, now);
+      await finishMaterializing(env, db, campaign);
       return { pages, done: true };
     }
     // Each distinct valid zone on the page, with its send instant; others use the workspace's.
@@ -168,7 +168,7 @@ export async function materializeCampaign(env: Env, db: Database, campaignId: st
     // instead of waiting for the whole list and the next minute tick.
     if (pages % dispatchEveryPages === 1 && campaign.status === "sending") await sendJobs(env, [{ type: "campaign.dispatch", campaign_id: campaign.id }]);
     if (page.length < materializePageSize) {
-      await finishMaterializing(env, db, campaign, now);
+      await finishMaterializing(env, db, campaign);
       return { pages, done: true };
     }
   }
@@ -177,12 +177,12 @@ export async function materializeCampaign(env: Env, db: Database, campaignId: st
   return { pages, done: false };
 }
 
-/** Exact counts from the table (covering index list_idx), the cursor cleared, materialized_at set. */
-async function finishMaterializing(env: Env, db: Database, campaign: CampaignRow, now: number) {
+/** Exact counts from the table (covering index list_idx), the cursor cleared, materialized_at set to when the listing actually ended. */
+async function finishMaterializing(env: Env, db: Database, campaign: CampaignRow) {
   await db.run(sql`UPDATE ${campaigns} SET
       recipient_count = (SELECT COUNT(*) FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id}),
       skipped_count = (SELECT COUNT(*) FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id} AND status = 'skipped'),
-      materialize_cursor = NULL, materialized_at = ${now}
+      materialize_cursor = NULL, materialized_at = ${Date.now()}
     WHERE id = ${campaign.id} AND materialized_at IS NULL`);
   if (campaign.status === "sending") await sendJobs(env, [{ type: "campaign.dispatch", campaign_id: campaign.id }]);
   await announceProgress(env, db, campaign.id);
