@@ -286,7 +286,7 @@ async function main() {
       }
       await sleep(500);
       current = await request(origin, "GET", `/api/v1/campaigns/${campaign.id}`, { token: key.key });
-      // When the bench saw the listing finished (materialized_at itself is the listing job's start).
+      // When the bench saw the listing finished, on the bench's own clock like every other figure.
       if (!materialized && current.materialized_at) materialized = Date.now() - scheduledAt;
       if (materialized && !enqueued) {
         const pending = await request(origin, "GET", `/api/v1/campaigns/${campaign.id}/recipients?status=pending&limit=1`, { token: key.key });
