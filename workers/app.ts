@@ -6,6 +6,7 @@ import { apiKeyRoutes } from "./api-keys/api-key.routes";
 import { auditRoutes } from "./audit/audit.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { campaignRoutes } from "./campaigns/campaign.routes";
+import { contactCampaignRoutes } from "./campaigns/contact-campaigns.routes";
 import { companyRoutes } from "./companies/company.routes";
 import { contactRoutes } from "./contacts/contact.routes";
 import { dealRoutes } from "./deals/deal.routes";
@@ -107,6 +108,7 @@ export function createApp() {
     .route("/", templateRoutes)
     .route("/", suppressionRoutes)
     .route("/", campaignRoutes)
+    .route("/", contactCampaignRoutes)
     .route("/", liveRoutes);
   app.route("/api/v1", v1);
   app.route("/api", docsRoutes);

@@ -312,6 +312,20 @@ export async function campaignsFlow({ browser, origin, step: runStep, assert, sc
     await screenshot(page, "campaign-report-tracked");
   });
 
+  await step("campaigns: Ona's contact page lists the newsletter she unsubscribed from, linked to its report", async () => {
+    const recipients = await api(page, "GET", `/campaigns/${ids.campaign}/recipients?limit=50`);
+    const ona = recipients.body.data.find((item) => item.email === `ona.${stamp}@example.com`);
+    assert(ona, `recipients: ${JSON.stringify(recipients.body)}`);
+    await page.goto(`${origin}/contacts/${ona.contact_id}`);
+    const entry = page.getByTestId("contact-campaign").filter({ hasText: `November ${stamp}` });
+    await entry.waitFor();
+    assert((await entry.innerText()).includes("Unsubscribed"), `history entry: ${await entry.innerText()}`);
+    // The later, tracked campaign did not list her at all: the segment asks for marketing consent.
+    assert((await page.getByTestId("contact-campaign").count()) === 1, "Ona is listed by a campaign sent after she unsubscribed");
+    assert((await entry.getByRole("link").getAttribute("href")) === `/campaigns/${ids.campaign}`, "the entry does not link to the report");
+    await screenshot(page, "contact-campaign-history");
+  });
+
   await step("campaigns: phone width — the builder, the wizard, the template and the report fit without horizontal scroll; the report in Lithuanian", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of [`/campaigns/segments/${ids.segment}`, "/campaigns/new", `/campaigns/templates/${ids.template}`, `/campaigns/${ids.campaign}`]) {

@@ -316,10 +316,10 @@ describe("campaign sending: materialise → tick → consumer", () => {
     expect(done.status).toBe("sent");
   });
 
-  it("an address the server refuses outright is failed at once, suppressed as bounced, and skipped by the next campaign", async () => {
+  it("an address the server refuses outright is failed at once, suppressed as bounced, skipped by the next campaign, and the contact's history says so", async () => {
     const owner = await signUp();
     const sent = captureSends();
-    await insertContacts(owner, [
+    const [gone, here] = await insertContacts(owner, [
       { first: "Gone", email: "Gone@Example.lt" },
       { first: "Here", email: "here@example.lt" },
     ]);
@@ -342,6 +342,17 @@ describe("campaign sending: materialise → tick → consumer", () => {
       { email: "gone@example.lt", status: "skipped", skip_reason: "bounced" },
       { email: "here@example.lt", status: "pending", skip_reason: null },
     ]);
+
+    // The contact page's history: newest first, what happened each time, a page at a time.
+    const first = await call("GET", `/api/v1/contacts/${gone}/campaigns?limit=1`, { token: owner.token });
+    expect(first.status, first.text).toBe(200);
+    expect(field(first.json, "data")).toEqual([expect.objectContaining({ campaign_id: next, status: "skipped", skip_reason: "bounced", sent_at: null, email: "gone@example.lt" })]);
+    const second = await call("GET", `/api/v1/contacts/${gone}/campaigns?limit=1&cursor=${field<string>(first.json, "next_cursor")}`, { token: owner.token });
+    expect(field(second.json, "data")).toEqual([expect.objectContaining({ campaign_id: id, status: "failed", error: "550 5.1.1 no such user", campaign_status: "sent", tracking_enabled: false })]);
+    expect(field(second.json, "next_cursor")).toBeNull();
+    const viewer = await addMember(owner, "viewer");
+    expect((await call("GET", `/api/v1/contacts/${here}/campaigns`, { token: viewer.token })).status).toBe(200);
+    expectProblem(await call("GET", `/api/v1/contacts/${gone}/campaigns`, { token: (await signUp()).token }), 404);
   });
 
   it("pause stops the send (queued messages deliver nothing), resume finishes it, and nobody gets two emails", async () => {

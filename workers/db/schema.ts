@@ -1174,6 +1174,8 @@ export const campaignRecipients = sqliteTable(
     uniqueIndex("campaign_recipients_unique").on(t.campaignId, t.contactId, t.year),
     index("campaign_recipients_due_idx").on(t.campaignId, t.sendAt, t.id).where(sql`status = 'pending'`),
     index("campaign_recipients_list_idx").on(t.campaignId, t.status, t.id),
+    // A contact's campaign history (GET /contacts/{id}/campaigns), newest first.
+    index("campaign_recipients_contact_idx").on(t.contactId, t.id),
   ],
 );
 

@@ -144,6 +144,23 @@ const decodeRecipient: Decoder<Recipient> = object({
   clicked_at: optional(string),
 });
 
+/** One campaign in a contact's history (GET /contacts/{id}/campaigns). */
+export type ContactCampaign = Omit<Recipient, "id" | "contact_id" | "send_at"> & { campaign_id: string; campaign_name: string; campaign_status: (typeof campaignStatuses)[number]; tracking_enabled: boolean };
+const decodeContactCampaign: Decoder<ContactCampaign> = object({
+  campaign_id: string,
+  campaign_name: string,
+  campaign_status: oneOf(campaignStatuses),
+  tracking_enabled: boolean,
+  email: optional(string),
+  status: oneOf(recipientStatuses),
+  skip_reason: optional(string),
+  error: optional(string),
+  sent_at: optional(string),
+  unsubscribed_at: optional(string),
+  opened_at: optional(string),
+  clicked_at: optional(string),
+});
+
 /** A tracked link of a campaign: people who followed it, and all clicks. */
 export type CampaignLink = { url: string; recipients: number; clicks: number };
 const decodeLink: Decoder<CampaignLink> = object({ url: string, recipients: number, clicks: number });
@@ -204,5 +221,7 @@ export const campaignsApi = {
   testCampaign: (campaignId: string) => ignore(request.call("POST", `/campaigns/${id(campaignId)}/test`, { body: {} })),
   recipients: (campaignId: string, query: { status?: string; cursor?: string; limit?: number } = {}) =>
     request.json<Page<Recipient>>(page(decodeRecipient), "GET", `/campaigns/${id(campaignId)}/recipients`, { query: { limit: 25, ...query } }),
+  contactCampaigns: (contactId: string, limit = 10) =>
+    request.json<Page<ContactCampaign>>(page(decodeContactCampaign), "GET", `/contacts/${id(contactId)}/campaigns`, { query: { limit } }),
   links: (campaignId: string, limit = 10) => request.json(object({ data: array(decodeLink) }), "GET", `/campaigns/${id(campaignId)}/links`, { query: { limit } }),
 };

@@ -20,12 +20,24 @@ const pageSize = 25;
 
 const countKeys = ["sent", "failed", "skipped", "unsubscribed", "pending"] as const;
 const countKey = (name: (typeof countKeys)[number] | "opened" | "clicked"): MessageKey => `campaigns.count.${name}`;
-const recipientKey = (status: RecipientStatus): MessageKey => `campaigns.recipient.${status}`;
+export const recipientKey = (status: RecipientStatus): MessageKey => `campaigns.recipient.${status}`;
 const knownReasons = ["no_consent", "no_email", "unsubscribed", "suppressed", "bounced", "invalid_email", "deleted", "cancelled"] as const;
 function reasonText(reason: string | null): string {
   if (!reason) return "";
   const known = knownReasons.find((value) => value === reason);
   return known ? t(`campaigns.reason.${known}`) : reason;
+}
+
+type RecipientOutcome = Pick<Recipient, "status" | "skip_reason" | "error" | "unsubscribed_at" | "opened_at" | "clicked_at">;
+
+/** What happened to one recipient, in a line: unsubscribed, why skipped, the error, or (tracking on) the first click or open. */
+export function recipientDetail(recipient: RecipientOutcome): string {
+  const at = (iso: string) => formatDateTime(iso, language(), timeZone());
+  if (recipient.unsubscribed_at) return t("campaigns.unsubscribedAt", { when: at(recipient.unsubscribed_at) });
+  if (recipient.status === "skipped") return reasonText(recipient.skip_reason);
+  if (recipient.error) return recipient.error;
+  if (recipient.clicked_at) return t("campaigns.clickedAt", { when: at(recipient.clicked_at) });
+  return recipient.opened_at ? t("campaigns.openedAt", { when: at(recipient.opened_at) }) : "";
 }
 
 /** One campaign: status, live progress with pause/resume/cancel, counts and recipients by status. */
@@ -258,14 +270,7 @@ export class RapportCampaign extends HTMLElement {
     } else {
       this.rows.replaceChildren(
         ...this.recipients.map((recipient) => {
-          const at = (iso: string) => formatDateTime(iso, language(), timeZone());
-          // Tracking (when on): the first click, else the first open.
-          const engagement = recipient.clicked_at ? t("campaigns.clickedAt", { when: at(recipient.clicked_at) }) : recipient.opened_at ? t("campaigns.openedAt", { when: at(recipient.opened_at) }) : "";
-          const detail = recipient.unsubscribed_at
-            ? t("campaigns.unsubscribedAt", { when: at(recipient.unsubscribed_at) })
-            : recipient.status === "skipped"
-              ? reasonText(recipient.skip_reason)
-              : recipient.error || engagement;
+          const detail = recipientDetail(recipient);
           const when = recipient.sent_at ?? recipient.send_at;
           return h(
             "tr",

@@ -16,6 +16,7 @@ import { announce } from "../ui/status";
 import { deleteThenOfferUndo } from "../ui/undo";
 import { RapportCommunication } from "./rapport-communication";
 import { RapportConfirm } from "./rapport-confirm";
+import { RapportContactCampaigns } from "./rapport-contact-campaigns";
 import { avatar, stageBadge } from "./rapport-contacts";
 import { activityChangedEvent, RapportTimeline } from "./rapport-timeline";
 
@@ -30,6 +31,7 @@ export class RapportContact extends HTMLElement {
   // Made once and moved on every render, so their loaded pages and open forms survive a re-render.
   private timeline: RapportTimeline | null = null;
   private communication: RapportCommunication | null = null;
+  private campaigns: RapportContactCampaigns | null = null;
   private readonly onLanguage = () => this.render();
   // A change made elsewhere (another tab, a teammate, an API key) reloads the record, unless the
   // user is in the middle of an edit: their save then meets If-Match and gets the stale notice.
@@ -300,6 +302,10 @@ export class RapportContact extends HTMLElement {
       this.communication = new RapportCommunication();
       this.communication.setAttribute("contact-id", contact.id);
     }
+    if (!this.campaigns) {
+      this.campaigns = new RapportContactCampaigns();
+      this.campaigns.setAttribute("contact-id", contact.id);
+    }
 
     const companyCard = h("section", { class: "card-panel side-card", "aria-labelledby": "company-card" }, ht("h2", "contacts.company", { id: "company-card" }));
     if (contact.company) {
@@ -325,6 +331,7 @@ export class RapportContact extends HTMLElement {
           { class: "record-side" },
           companyCard,
           this.communication,
+          this.campaigns,
           h(
             "section",
             { class: "card-panel side-card", "aria-labelledby": "consent-title" },

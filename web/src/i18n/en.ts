@@ -387,6 +387,8 @@ export const en = {
   "contacts.consentBasis": "Legal basis",
   "contacts.consentHistory": "Consent history",
   "contacts.consentNone": "No consent has been recorded. Record it when the person agrees to receive email.",
+  "contacts.campaignsTitle": "Campaigns",
+  "contacts.campaignsNone": "No campaign has listed this contact yet.",
   "contacts.consentBy": "{status} · {date}",
   "contacts.consentVia": "Source: {source}",
   "contacts.consentLegal": "Legal basis: {basis}",

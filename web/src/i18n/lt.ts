@@ -414,6 +414,8 @@ export const lt: Messages = {
   "contacts.consentBasis": "Teisinis pagrindas",
   "contacts.consentHistory": "Sutikimų istorija",
   "contacts.consentNone": "Sutikimas neužfiksuotas. Užfiksuokite, kai žmogus sutiks gauti laiškus.",
+  "contacts.campaignsTitle": "Kampanijos",
+  "contacts.campaignsNone": "Šis kontaktas dar nebuvo įtrauktas į jokią kampaniją.",
   "contacts.consentBy": "{status} · {date}",
   "contacts.consentVia": "Šaltinis: {source}",
   "contacts.consentLegal": "Teisinis pagrindas: {basis}",

@@ -414,6 +414,8 @@ export const lv: Messages = {
   "contacts.consentBasis": "Juridiskais pamats",
   "contacts.consentHistory": "Piekrišanu vēsture",
   "contacts.consentNone": "Piekrišana nav reģistrēta. Reģistrējiet to, kad cilvēks piekrīt saņemt e-pastus.",
+  "contacts.campaignsTitle": "Kampaņas",
+  "contacts.campaignsNone": "Šis kontakts vēl nav iekļauts nevienā kampaņā.",
   "contacts.consentBy": "{status} · {date}",
   "contacts.consentVia": "Avots: {source}",
   "contacts.consentLegal": "Juridiskais pamats: {basis}",

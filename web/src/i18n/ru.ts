@@ -414,6 +414,8 @@ export const ru: Messages = {
   "contacts.consentBasis": "Правовое основание",
   "contacts.consentHistory": "История согласий",
   "contacts.consentNone": "Согласие не зафиксировано. Зафиксируйте его, когда человек согласится получать письма.",
+  "contacts.campaignsTitle": "Рассылки",
+  "contacts.campaignsNone": "Этот контакт ещё не попадал ни в одну рассылку.",
   "contacts.consentBy": "{status} · {date}",
   "contacts.consentVia": "Источник: {source}",
   "contacts.consentLegal": "Правовое основание: {basis}",

@@ -414,6 +414,8 @@ export const sl: Messages = {
   "contacts.consentBasis": "Pravna podlaga",
   "contacts.consentHistory": "Zgodovina soglasij",
   "contacts.consentNone": "Soglasje ni zabeleženo. Zabeležite ga, ko oseba privoli v prejemanje e-pošte.",
+  "contacts.campaignsTitle": "Kampanje",
+  "contacts.campaignsNone": "Ta stik še ni bil vključen v nobeno kampanjo.",
   "contacts.consentBy": "{status} · {date}",
   "contacts.consentVia": "Vir: {source}",
   "contacts.consentLegal": "Pravna podlaga: {basis}",

@@ -1,0 +1,1 @@
+CREATE INDEX `campaign_recipients_contact_idx` ON `campaign_recipients` (`contact_id`,`id`);
