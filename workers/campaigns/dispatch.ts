@@ -28,27 +28,27 @@ export const recipientsPerMessage = 100;
 export const staleQueuedMs = 15 * 60_000;
 const minuteMs = 60_000;
 
-type ActiveCampaign = Pick<
-  typeof campaigns.$inferSelect,
-  "id" | "workspaceId" | "kind" | "status" | "scheduledAt" | "startedAt" | "throttlePerMinute" | "materializedAt" | "materializeCursor"
->;
+/** What the tick reads of each campaign with work to do. */
+const activeColumns = {
+  id: campaigns.id,
+  workspaceId: campaigns.workspaceId,
+  kind: campaigns.kind,
+  status: campaigns.status,
+  scheduledAt: campaigns.scheduledAt,
+  startedAt: campaigns.startedAt,
+  throttlePerMinute: campaigns.throttlePerMinute,
+  materializedAt: campaigns.materializedAt,
+};
+type ActiveCampaign = Pick<typeof campaigns.$inferSelect, keyof typeof activeColumns>;
+/** What claiming needs of a campaign. */
+type Claimable = Pick<ActiveCampaign, "id" | "throttlePerMinute">;
 
 export type DispatchResult = { started: string[]; claimed: number; finished: string[] };
 
 export async function dispatchCampaigns(env: Env, db: Database, now: number): Promise<DispatchResult> {
   const minute = new Date(now).getUTCMinutes();
   const active: ActiveCampaign[] = await db
-    .select({
-      id: campaigns.id,
-      workspaceId: campaigns.workspaceId,
-      kind: campaigns.kind,
-      status: campaigns.status,
-      scheduledAt: campaigns.scheduledAt,
-      startedAt: campaigns.startedAt,
-      throttlePerMinute: campaigns.throttlePerMinute,
-      materializedAt: campaigns.materializedAt,
-      materializeCursor: campaigns.materializeCursor,
-    })
+    .select(activeColumns)
     .from(campaigns)
     // campaigns_active_idx: only campaigns with work to do.
     .where(and(inArray(campaigns.status, ["scheduled", "sending"]), isNull(campaigns.deletedAt)));
@@ -101,17 +101,7 @@ export async function dispatchCampaigns(env: Env, db: Database, now: number): Pr
  */
 export async function dispatchCampaign(env: Env, db: Database, campaignId: string, now: number): Promise<number> {
   const [campaign] = await db
-    .select({
-      id: campaigns.id,
-      workspaceId: campaigns.workspaceId,
-      kind: campaigns.kind,
-      status: campaigns.status,
-      scheduledAt: campaigns.scheduledAt,
-      startedAt: campaigns.startedAt,
-      throttlePerMinute: campaigns.throttlePerMinute,
-      materializedAt: campaigns.materializedAt,
-      materializeCursor: campaigns.materializeCursor,
-    })
+    .select({ id: campaigns.id, throttlePerMinute: campaigns.throttlePerMinute })
     .from(campaigns)
     .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "sending"), isNull(campaigns.deletedAt)))
     .limit(1);
@@ -143,7 +133,7 @@ export async function startCampaign(env: Env, db: Database, campaignId: string, 
  * back (none due, or the throttle reached), at the per-step cap, or at `deadline`; `more` says
  * whether due recipients may be left for a `campaign.dispatch`.
  */
-async function claimDue(env: Env, db: Database, campaign: ActiveCampaign, now: number, budget: number, deadline: number): Promise<{ claimed: number; more: boolean }> {
+async function claimDue(env: Env, db: Database, campaign: Claimable, now: number, budget: number, deadline: number): Promise<{ claimed: number; more: boolean }> {
   let remaining = Math.min(maxClaimPerStep, budget);
   let claimed = 0;
   const recentHandOuts = sql`(SELECT COUNT(*) FROM ${campaignRecipients} WHERE campaign_id = ${campaign.id} AND enqueued_at > ${now - minuteMs})`;
