@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import worker from "../../workers/index";
@@ -45,4 +45,9 @@ export async function drainJobs(sent: JobMessage[], maxRounds = 100): Promise<vo
     const result = await deliverJobs(sent.splice(0, sent.length));
     expect(result.retryMessages).toEqual([]);
   }
+}
+
+/** Runs the Worker's scheduled handler as the cron trigger would at `scheduledTime` (the minute tick by default). */
+export async function runScheduled(scheduledTime: number, cron = "* * * * *"): Promise<void> {
+  await worker.scheduled(createScheduledController({ scheduledTime, cron }), env);
 }

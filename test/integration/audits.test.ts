@@ -1,16 +1,15 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index";
 import { createDatabase } from "../../workers/db/client";
 import { handleJob } from "../../workers/jobs/consumer";
-import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
+import type { JobMessage } from "../../workers/jobs/messages";
 import { runAudit, type AuditLimits } from "../../workers/quality/audit-job";
 import { FindingQuery } from "../../workers/quality/quality.schema";
 import { listFindings } from "../../workers/quality/quality.service";
 import { qualityScore } from "../../workers/quality/score";
 import { addMember, call, createApiKey, expectProblem, field, signUp, type Account } from "../helpers/api";
 import { meteredD1, type Metered } from "../helpers/metered-d1";
+import { captureJobSends, deliverJobs } from "../helpers/queue";
 
 // Data-quality audits end to end: POST /audits/run → quality.audit on the queue (captured, then
 // delivered by hand so each test decides how often) → findings, score and breakdown over the API.
@@ -35,41 +34,18 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function captureSends() {
-  const sent: JobMessage[] = [];
-  vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    const list = [...messages];
-    expect(list.length).toBeLessThanOrEqual(100);
-    for (const message of list) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
-  return sent;
-}
-
-let batchCounter = 0;
-async function deliver(bodies: JobMessage[]) {
-  const messages = bodies.map((body) => {
-    batchCounter += 1;
-    return { id: `audit-msg-${batchCounter}`, timestamp: new Date(), attempts: 1, body };
-  });
-  const batch = createMessageBatch("rapport-jobs", messages);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
-
 const auditMessages = (sent: JobMessage[]) => sent.filter((m): m is Extract<JobMessage, { type: "quality.audit" }> => m.type === "quality.audit");
 
 /** Runs a manual audit to the end the way the queue would (every follow-up message delivered). */
 async function runManualAudit(account: Account): Promise<Audit> {
-  const sent = captureSends();
+  const sent = captureJobSends();
   const res = await call("POST", "/api/v1/audits/run", { token: account.token });
   expect(res.status, res.text).toBe(202);
   const id = field<string>(res.json, "id");
   for (let round = 0; round < 50; round++) {
     const pending = auditMessages(sent.splice(0));
     if (pending.length === 0) break;
-    const result = await deliver(pending);
+    const result = await deliverJobs(pending);
     expect(result.retryMessages).toEqual([]);
   }
   vi.restoreAllMocks();
@@ -322,7 +298,7 @@ describe("the score and the per-owner breakdown", () => {
 describe("running audits", () => {
   it("a second run while one is under way returns that audit; a lost one is failed and replaced", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     const first = await call("POST", "/api/v1/audits/run", { token: owner.token });
     const again = await call("POST", "/api/v1/audits/run", { token: owner.token });
     expect(first.status).toBe(202);
@@ -337,7 +313,7 @@ describe("running audits", () => {
     const lost = await getAudit(owner, field<string>(first.json, "id"));
     expect(lost).toMatchObject({ status: "failed", error: "timed_out" });
     // The lost audit's late message does nothing.
-    await deliver([{ type: "quality.audit", audit_id: field<string>(first.json, "id") }]);
+    await deliverJobs([{ type: "quality.audit", audit_id: field<string>(first.json, "id") }]);
     expect((await getAudit(owner, field<string>(first.json, "id"))).status).toBe("failed");
   });
 
@@ -347,7 +323,7 @@ describe("running audits", () => {
     const reference = await runManualAudit(owner);
     const expected = (await allFindings(owner, reference.id)).map((f) => `${f.kind}:${f.entity_id}:${f.detail}`).sort();
 
-    const sent = captureSends();
+    const sent = captureJobSends();
     const res = await call("POST", "/api/v1/audits/run", { token: owner.token });
     const id = field<string>(res.json, "id");
     sent.length = 0;
@@ -386,7 +362,7 @@ describe("running audits", () => {
     socket.accept();
     await vi.waitFor(() => expect(frames[0]?.type).toBe("hello"));
     const audit = await runManualAudit(owner);
-    await deliver([{ type: "quality.audit", audit_id: audit.id }]);
+    await deliverJobs([{ type: "quality.audit", audit_id: audit.id }]);
     await vi.waitFor(() => expect(frames.filter((f) => f.type === "audit.finished")).toHaveLength(1));
     expect(frames.find((f) => f.type === "audit.finished")).toMatchObject({ id: audit.id, data: { status: "done", score: audit.score } });
     socket.close();
@@ -420,7 +396,7 @@ describe("the nightly audit", () => {
     const window = new Date(Date.now() + day).toISOString().slice(0, 10);
     const earlier = await runManualAudit(owner);
 
-    const sent = captureSends();
+    const sent = captureJobSends();
     await handleJob(env, { type: "quality.nightly", window }, Date.now());
     await handleJob(env, { type: "quality.nightly", window }, Date.now());
     const rows = await env.DB.prepare("SELECT id, workspace_id AS ws, status FROM quality_audits WHERE window_key = ? AND workspace_id IN (?, ?)")
@@ -432,10 +408,10 @@ describe("the nightly audit", () => {
     // Both fan-outs sent it (it was still queued); the audit runs once however many arrive.
     expect(messages).toHaveLength(2);
     sent.length = 0;
-    const result = await deliver([...messages, ...messages]);
+    const result = await deliverJobs([...messages, ...messages]);
     expect(result.retryMessages).toEqual([]);
-    for (let round = 0; round < 20 && auditMessages(sent).length > 0; round++) await deliver(auditMessages(sent.splice(0)));
-    await deliver(messages);
+    for (let round = 0; round < 20 && auditMessages(sent).length > 0; round++) await deliverJobs(auditMessages(sent.splice(0)));
+    await deliverJobs(messages);
 
     const audit = await getAudit(owner, mine);
     expect(audit).toMatchObject({ trigger: "nightly", status: "done" });
@@ -625,7 +601,7 @@ async function seedContacts(workspaceId: string, ownerId: string, n: number, tag
 async function measureAudit(n: number, tag: string, rowidBase: number) {
   const owner = await signUp();
   await seedContacts(owner.workspaceId, owner.userId, n, tag, rowidBase);
-  const sent = captureSends();
+  const sent = captureJobSends();
   const res = await call("POST", "/api/v1/audits/run", { token: owner.token });
   const id = field<string>(res.json, "id");
   sent.length = 0;

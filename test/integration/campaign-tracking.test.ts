@@ -1,12 +1,10 @@
-import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index";
 import { signClickLink, signLink } from "../../workers/campaigns/link-token";
 import { decodeEntities } from "../../workers/campaigns/html-to-text";
 import type { JobMessage } from "../../workers/jobs/messages";
 import { call, expectProblem, field, signUp, type Account } from "../helpers/api";
-import { captureJobSends, deliverJobs } from "../helpers/queue";
+import { captureJobSends, deliverJobs, runScheduled } from "../helpers/queue";
 
 // Open and click tracking end to end inside workerd: a campaign with tracking_enabled is sent
 // through the outbox transport (API → materialise → tick → consumer), its email's links are
@@ -60,7 +58,7 @@ async function sentCampaign(owner: Account, trackingEnabled: boolean, people: st
   expect(field(created.json, "counts")).toMatchObject({ opened: 0, clicked: 0 });
   expect((await call("POST", `/api/v1/campaigns/${id}/schedule`, { token: owner.token, body: { mode: "now" } })).status).toBe(200);
   await drain(sent, id);
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
+  await runScheduled(Date.now());
   await drain(sent, id);
   const emails = (
     await env.DB.prepare("SELECT to_address, html, text FROM email_outbox WHERE workspace_id = ? AND kind = 'campaign' ORDER BY to_address").bind(owner.workspaceId).all<{ to_address: string; html: string; text: string }>()

@@ -1,15 +1,13 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index";
 import { dispatchCampaign } from "../../workers/campaigns/dispatch";
 import { RetryLater, sendCampaignBatch } from "../../workers/campaigns/send";
 import { createDatabase } from "../../workers/db/client";
 import { OutboxTransport } from "../../workers/email/outbox-transport";
 import type { EmailTransport, OutgoingEmail, SendOutcome } from "../../workers/email/transport";
-import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
+import type { JobMessage } from "../../workers/jobs/messages";
 import { addMember, call, expectProblem, field, signUp, type Account } from "../helpers/api";
-import { captureJobSends } from "../helpers/queue";
+import { captureJobSends, deliverJobs, runScheduled } from "../helpers/queue";
 
 // Campaigns end to end inside workerd: the API, materialisation, the minute tick and the
 // `campaign.send` consumer, with sendBatch captured so each test decides when (and how often)
@@ -23,27 +21,9 @@ const nextId = (prefix: string) => {
   return `${prefix}_t${Date.now().toString(36)}${String(sequence).padStart(8, "0")}`;
 };
 
-const captureSends = captureJobSends;
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-async function tick(scheduledTime: number) {
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env);
-}
-
-let batchCounter = 0;
-async function deliver(bodies: JobMessage[]) {
-  const messages = bodies.map((body) => {
-    batchCounter += 1;
-    return { id: `msg-${batchCounter}`, timestamp: new Date(), attempts: 1, body };
-  });
-  const batch = createMessageBatch("rapport-jobs", messages);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
 
 /** Delivers messages (and whatever they enqueue) until nothing of this campaign is left on the "queue". */
 async function drain(sent: JobMessage[], campaignId: string, type: JobMessage["type"]) {
@@ -51,7 +31,7 @@ async function drain(sent: JobMessage[], campaignId: string, type: JobMessage["t
     const mine = sent.filter((m) => m.type === type && "campaign_id" in m && m.campaign_id === campaignId);
     if (mine.length === 0) return;
     for (const m of mine) sent.splice(sent.indexOf(m), 1);
-    await deliver(mine);
+    await deliverJobs(mine);
   }
 }
 
@@ -170,7 +150,7 @@ async function startedCampaign(account: Account, sent: JobMessage[], extra: Reco
 describe("campaign sending: materialise → tick → consumer", () => {
   it("a 1,000-contact segment with a third not consented gets exactly the consented ones, once each, in their language, with unsubscribe headers — also when every message arrives twice", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     const languages = ["lt", "ru", "en", "lv"];
     const people: ContactSeed[] = Array.from({ length: 1000 }, (_, i) => ({
       first: i % 4 === 0 ? "Žydrūnė" : i % 4 === 1 ? "Светлана" : `Person${i}`,
@@ -188,7 +168,7 @@ describe("campaign sending: materialise → tick → consumer", () => {
     expect(listed.counts).toMatchObject({ recipients: 1000, skipped: 334, pending: 666, sent: 0 });
     expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND status = 'skipped' AND skip_reason = 'no_consent'", id)).toBe(334);
 
-    await tick(Date.now());
+    await runScheduled(Date.now());
     const sends = sent.filter((m): m is Extract<JobMessage, { type: "campaign.send" }> => m.type === "campaign.send" && m.campaign_id === id);
     expect(sends.length).toBe(7);
     expect(sends.every((m) => m.recipient_ids.length <= 100)).toBe(true);
@@ -196,8 +176,8 @@ describe("campaign sending: materialise → tick → consumer", () => {
     sent.length = 0;
 
     // Every message twice in one batch (they run at once), then the whole lot again.
-    await deliver([...sends, ...sends]);
-    await deliver(sends);
+    await deliverJobs([...sends, ...sends]);
+    await deliverJobs(sends);
 
     const perRecipient = await outboxPerRecipient(owner);
     expect(perRecipient.length).toBe(666);
@@ -229,7 +209,7 @@ describe("campaign sending: materialise → tick → consumer", () => {
 
   it("is handed to the sends queue as soon as it is listed, without waiting for a minute tick, and campaign sends never share the jobs queue", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     await insertContacts(
       owner,
       Array.from({ length: 1200 }, (_, i) => ({ first: `D${i}`, email: `dispatch${i}@example.lt` })),
@@ -246,7 +226,7 @@ describe("campaign sending: materialise → tick → consumer", () => {
     expect(typesOn(env.CAMPAIGN_SENDS).every((type) => type === "campaign.send")).toBe(true);
     expect(typesOn(env.JOBS)).not.toContain("campaign.send");
 
-    await deliver(sends);
+    await deliverJobs(sends);
     const done = await getCampaign(owner, id);
     expect(done.status).toBe("sent");
     expect(done.counts).toMatchObject({ recipients: 1200, sent: 1200, pending: 0 });
@@ -254,13 +234,13 @@ describe("campaign sending: materialise → tick → consumer", () => {
 
   it("two deliveries of a message running at once and a consumer failing half-way still hand each recipient to the transport exactly once", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     await insertContacts(
       owner,
       Array.from({ length: 100 }, (_, i) => ({ first: `P${i}`, email: `half${i}@example.lt` })),
     );
     const id = await startedCampaign(owner, sent);
-    await tick(Date.now());
+    await runScheduled(Date.now());
     const [message] = sent.filter((m): m is Extract<JobMessage, { type: "campaign.send" }> => m.type === "campaign.send" && m.campaign_id === id);
     if (!message) throw new Error("no send message");
 
@@ -298,10 +278,10 @@ describe("campaign sending: materialise → tick → consumer", () => {
 
   it("a recipient whose sends keep failing is marked failed with the error after the last attempt", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     await insertContacts(owner, [{ first: "Bounce", email: "bounce@example.lt" }]);
     const id = await startedCampaign(owner, sent);
-    await tick(Date.now());
+    await runScheduled(Date.now());
     const ids = sent.flatMap((m) => (m.type === "campaign.send" && m.campaign_id === id ? m.recipient_ids : []));
     const db = createDatabase(env.DB);
     const fail = async () => {
@@ -318,13 +298,13 @@ describe("campaign sending: materialise → tick → consumer", () => {
 
   it("an address the server refuses outright is failed at once, suppressed as bounced, skipped by the next campaign, and the contact's history says so", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     const [gone, here] = await insertContacts(owner, [
       { first: "Gone", email: "Gone@Example.lt" },
       { first: "Here", email: "here@example.lt" },
     ]);
     const id = await startedCampaign(owner, sent);
-    await tick(Date.now());
+    await runScheduled(Date.now());
     const ids = sent.flatMap((m) => (m.type === "campaign.send" && m.campaign_id === id ? m.recipient_ids : []));
     const server: EmailTransport = {
       send: async () => undefined,
@@ -357,36 +337,36 @@ describe("campaign sending: materialise → tick → consumer", () => {
 
   it("pause stops the send (queued messages deliver nothing), resume finishes it, and nobody gets two emails", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     await insertContacts(
       owner,
       Array.from({ length: 250 }, (_, i) => ({ first: `P${i}`, email: `pause${i}@example.lt` })),
     );
     const id = await startedCampaign(owner, sent);
-    await tick(Date.now());
+    await runScheduled(Date.now());
     const firstWave = sent.filter((m) => m.type === "campaign.send" && m.campaign_id === id);
     expect(firstWave.length).toBe(3);
     sent.length = 0;
     // The first message goes out; then the campaign is paused with two still on the queue.
-    await deliver(firstWave.slice(0, 1));
+    await deliverJobs(firstWave.slice(0, 1));
     const paused = await call("POST", `/api/v1/campaigns/${id}/pause`, { token: owner.token });
     expect(field(paused.json, "status")).toBe("paused");
-    await deliver(firstWave.slice(1));
+    await deliverJobs(firstWave.slice(1));
     expect((await outboxPerRecipient(owner)).length).toBe(100);
     expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND status = 'pending'", id)).toBe(150);
     // A paused campaign is not claimed from.
-    await tick(Date.now());
+    await runScheduled(Date.now());
     expect(sent.filter((m) => m.type === "campaign.send" && m.campaign_id === id)).toEqual([]);
     expectProblem(await call("PATCH", `/api/v1/campaigns/${id}`, { token: owner.token, body: { segment_id: null } }), 409, "campaign_not_editable");
 
     const resumed = await call("POST", `/api/v1/campaigns/${id}/resume`, { token: owner.token });
     expect(field(resumed.json, "status")).toBe("sending");
-    await tick(Date.now());
+    await runScheduled(Date.now());
     const secondWave = sent.filter((m) => m.type === "campaign.send" && m.campaign_id === id);
     expect(secondWave.length).toBe(2);
-    await deliver(secondWave);
+    await deliverJobs(secondWave);
     // The messages from before the pause, delivered late, send nothing more.
-    await deliver(firstWave);
+    await deliverJobs(firstWave);
     const perRecipient = await outboxPerRecipient(owner);
     expect(perRecipient.length).toBe(250);
     expect(perRecipient.every((r) => r.n === 1)).toBe(true);
@@ -395,18 +375,18 @@ describe("campaign sending: materialise → tick → consumer", () => {
 
   it("cancel skips everyone not yet sent, and a throttle limits what a tick hands out", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     await insertContacts(
       owner,
       Array.from({ length: 120 }, (_, i) => ({ first: `P${i}`, email: `slow${i}@example.lt` })),
     );
     const id = await startedCampaign(owner, sent, { throttle_per_minute: 50 });
     const now = Date.now();
-    await tick(now);
+    await runScheduled(now);
     expect(sent.filter((m) => m.type === "campaign.send" && m.campaign_id === id).flatMap((m) => (m.type === "campaign.send" ? m.recipient_ids : [])).length).toBe(50);
     // Within the same minute the throttle is used up.
     sent.length = 0;
-    await tick(now + 10_000);
+    await runScheduled(now + 10_000);
     expect(sent.filter((m) => m.type === "campaign.send" && m.campaign_id === id)).toEqual([]);
     const cancelled = await call("POST", `/api/v1/campaigns/${id}/cancel`, { token: owner.token });
     expect(field(cancelled.json, "status")).toBe("cancelled");
@@ -418,7 +398,7 @@ describe("campaign sending: materialise → tick → consumer", () => {
 
   it("a throttle holds when the minute tick and dispatch jobs hand out at the same moment", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     await insertContacts(
       owner,
       Array.from({ length: 300 }, (_, i) => ({ first: `R${i}`, email: `race${i}@example.lt` })),
@@ -426,14 +406,14 @@ describe("campaign sending: materialise → tick → consumer", () => {
     const id = await startedCampaign(owner, sent, { throttle_per_minute: 100 });
     const db = createDatabase(env.DB);
     const now = Date.now();
-    await Promise.all([tick(now), dispatchCampaign(env, db, id, now), dispatchCampaign(env, db, id, now), dispatchCampaign(env, db, id, now)]);
+    await Promise.all([runScheduled(now), dispatchCampaign(env, db, id, now), dispatchCampaign(env, db, id, now), dispatchCampaign(env, db, id, now)]);
     expect(await count("SELECT COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND status = 'queued'", id)).toBe(100);
     expect(new Set(sent.flatMap((m) => (m.type === "campaign.send" && m.campaign_id === id ? m.recipient_ids : []))).size).toBe(100);
   });
 
   it("skips suppressed addresses and contacts without an email, and re-checks consent at send time", async () => {
     const owner = await signUp();
-    const sent = captureSends();
+    const sent = captureJobSends();
     const [, , changesMind] = await insertContacts(owner, [
       { first: "Gone", email: "gone@example.lt" },
       { first: "NoMail", email: null },
@@ -448,7 +428,7 @@ describe("campaign sending: materialise → tick → consumer", () => {
       { email: "gone@example.lt", status: "skipped", skip_reason: "unsubscribed" },
       { email: "stays@example.lt", status: "pending", skip_reason: null },
     ]);
-    await tick(Date.now());
+    await runScheduled(Date.now());
     // Consent withdrawn between listing and sending.
     await env.DB.prepare("UPDATE contacts SET consent_status = 'denied' WHERE id = ?").bind(changesMind).run();
     await drain(sent, id, "campaign.send");
@@ -460,7 +440,7 @@ describe("campaign sending: materialise → tick → consumer", () => {
 describe("campaign scheduling at a local hour", () => {
   it("sends at 10:00 on each recipient's own clock in Vilnius, Ljubljana, Moscow and London, across the March and October DST changes", async () => {
     const owner = await signUp({ time_zone: "Europe/Vilnius" });
-    const sent = captureSends();
+    const sent = captureJobSends();
     const zones = ["Europe/Vilnius", "Europe/Ljubljana", "Europe/Moscow", "Europe/London", null, "Not/AZone"];
     await insertContacts(
       owner,
@@ -483,9 +463,9 @@ describe("campaign scheduling at a local hour", () => {
       expect(field(scheduled.json, "status")).toBe("scheduled");
       const startAt = Date.parse(field<string>(scheduled.json, "scheduled_at"));
       // Nothing starts before the hour first comes anywhere (UTC+14).
-      await tick(startAt - minute);
+      await runScheduled(startAt - minute);
       expect((await getCampaign(owner, id)).status).toBe("scheduled");
-      await tick(startAt);
+      await runScheduled(startAt);
       expect((await getCampaign(owner, id)).status).toBe("sending");
       await drain(sent, id, "campaign.materialize");
       const got = await rows<{ email: string; send_at: number }>("SELECT email, send_at FROM campaign_recipients WHERE campaign_id = ? ORDER BY email", id);
@@ -500,7 +480,7 @@ describe("campaign scheduling at a local hour", () => {
 
   it("moves a send out of each recipient's quiet hours", async () => {
     const owner = await signUp({ time_zone: "Europe/Vilnius" });
-    const sent = captureSends();
+    const sent = captureJobSends();
     await insertContacts(owner, [
       { first: "V", email: "q-vilnius@example.lt", zone: "Europe/Vilnius" },
       { first: "L", email: "q-london@example.lt", zone: "Europe/London" },
@@ -509,7 +489,7 @@ describe("campaign scheduling at a local hour", () => {
     const id = await createCampaign(owner, { segment_id: await insertSegment(owner), template_id: await insertTemplate(owner), quiet_start: "21:00", quiet_end: "08:00" });
     const at = "2027-01-15T05:00:00.000Z";
     expect((await call("POST", `/api/v1/campaigns/${id}/schedule`, { token: owner.token, body: { mode: "at", at } })).status).toBe(200);
-    await tick(Date.parse(at));
+    await runScheduled(Date.parse(at));
     await drain(sent, id, "campaign.materialize");
     const got = await rows<{ email: string; send_at: number }>("SELECT email, send_at FROM campaign_recipients WHERE campaign_id = ? ORDER BY email", id);
     expect(Object.fromEntries(got.map((r) => [r.email, new Date(r.send_at).toISOString()]))).toEqual({
@@ -522,7 +502,7 @@ describe("campaign scheduling at a local hour", () => {
 
   it("greets contacts on their birthday at the chosen local hour, once a year", async () => {
     const owner = await signUp({ time_zone: "Europe/Vilnius" });
-    const sent = captureSends();
+    const sent = captureJobSends();
     const now = Date.now();
     const today = new Date(now + 3 * 3600_000).toISOString().slice(5, 10); // Vilnius is UTC+2/+3; good enough away from midnight
     const otherDay = today === "06-15" ? "07-15" : "06-15";
@@ -537,8 +517,8 @@ describe("campaign scheduling at a local hour", () => {
     expect(scheduled.status).toBe(200);
     expect(field(scheduled.json, "status")).toBe("sending");
     const materialize = sent.filter((m) => m.type === "campaign.materialize" && m.campaign_id === id);
-    await deliver(materialize);
-    await deliver(materialize);
+    await deliverJobs(materialize);
+    await deliverJobs(materialize);
     const year = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Vilnius", year: "numeric" }).format(now));
     expect(await rows("SELECT email, year, status FROM campaign_recipients WHERE campaign_id = ?", id)).toEqual([{ email: "bday@example.lt", year, status: "pending" }]);
   });

@@ -1,15 +1,14 @@
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import worker from "../../workers/index";
 import { createDatabase } from "../../workers/db/client";
 import { OutboxTransport } from "../../workers/email/outbox-transport";
 import { handleJob } from "../../workers/jobs/consumer";
 import { enqueueDigests } from "../../workers/jobs/digest";
 import { enqueueDueReminders } from "../../workers/jobs/task-reminders";
-import { JobMessage as JobMessageSchema, type JobMessage } from "../../workers/jobs/messages";
+import type { JobMessage } from "../../workers/jobs/messages";
 import { call, field, signUp, type Account } from "../helpers/api";
 import { meteredD1, type Metered } from "../helpers/metered-d1";
+import { captureJobSends, deliverJobs, runScheduled } from "../helpers/queue";
 
 // Cron → queue → consumer, driven with the workerd test helpers. sendBatch is captured instead of
 // delivered, so each test decides when (and how often) the consumer sees a message.
@@ -21,17 +20,6 @@ const nextId = (prefix: string) => {
   sequence += 1;
   return `${prefix}_test${String(sequence).padStart(12, "0")}`;
 };
-
-function captureSends() {
-  const sent: JobMessage[] = [];
-  const spy = vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (messages) => {
-    const list = [...messages];
-    expect(list.length).toBeLessThanOrEqual(100);
-    for (const message of list) sent.push(JobMessageSchema.parse(message.body));
-    return { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
-  });
-  return { sent, spy };
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -51,22 +39,6 @@ async function insertReminder(account: Account, taskId: string, fireAt: number) 
   const id = nextId("rem");
   await env.DB.prepare("INSERT INTO task_reminders (id, workspace_id, task_id, fire_at) VALUES (?, ?, ?, ?)").bind(id, account.workspaceId, taskId, fireAt).run();
   return id;
-}
-
-async function tick(scheduledTime: number) {
-  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env);
-}
-
-let batchCounter = 0;
-async function deliver(bodies: JobMessage[]) {
-  const messages = bodies.map((body) => {
-    batchCounter += 1;
-    return { id: `msg-${batchCounter}`, timestamp: new Date(), attempts: 1, body };
-  });
-  const batch = createMessageBatch("rapport-jobs", messages);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
 }
 
 async function count(sql: string, ...params: unknown[]) {
@@ -90,8 +62,8 @@ describe("task reminders: cron → queue → consumer", () => {
     await insertReminder(owner, await insertTask(owner, { title: "Deleted", dueAt: now, deleted: true }), now - minute);
     const later = await insertReminder(owner, await insertTask(owner, { title: "Next week", dueAt: now + 7 * day }), now + 7 * day);
 
-    const { sent } = captureSends();
-    await tick(now);
+    const sent = captureJobSends();
+    await runScheduled(now);
     const mine = sent.filter((m) => m.type === "task.remind");
     const ids = mine.map((m) => (m.type === "task.remind" ? m.reminder_id : ""));
     expect(ids).toEqual(expect.arrayContaining(due));
@@ -100,9 +72,9 @@ describe("task reminders: cron → queue → consumer", () => {
     expect(await count("SELECT COUNT(*) AS n FROM task_reminders WHERE workspace_id = ? AND enqueued_at IS NULL", owner.workspaceId)).toBe(1);
 
     // The same messages twice in one batch, then the whole batch again.
-    const first = await deliver([...mine, ...mine]);
+    const first = await deliverJobs([...mine, ...mine]);
     expect(first.retryMessages).toEqual([]);
-    await deliver(mine);
+    await deliverJobs(mine);
     expect(await notificationsOf(owner, "task.reminder")).toBe(3);
     expect(await outboxOf(owner, "task.reminder")).toBe(3);
     const texts = await env.DB.prepare("SELECT text, link, pushed_at FROM notifications WHERE workspace_id = ? ORDER BY text").bind(owner.workspaceId).all<{ text: string; link: string; pushed_at: number | null }>();
@@ -111,7 +83,7 @@ describe("task reminders: cron → queue → consumer", () => {
 
     // Nothing is due any more: the next minute sends nothing for this workspace.
     sent.length = 0;
-    await tick(now + minute);
+    await runScheduled(now + minute);
     expect(sent.filter((m) => m.type === "task.remind" && due.includes(m.reminder_id))).toEqual([]);
   });
 
@@ -121,7 +93,7 @@ describe("task reminders: cron → queue → consumer", () => {
     // 07:00 UTC in winter is 09:00 in Vilnius (UTC+2).
     const dueAt = Date.parse("2099-01-15T07:00:00Z");
     const reminderId = await insertReminder(ona, await insertTask(ona, { title: "Paskambinti Jonui", dueAt }), now - minute);
-    await deliver([{ type: "task.remind", reminder_id: reminderId }]);
+    await deliverJobs([{ type: "task.remind", reminder_id: reminderId }]);
     const row = await env.DB.prepare("SELECT text FROM notifications WHERE workspace_id = ? AND type = 'task.reminder'").bind(ona.workspaceId).first<{ text: string }>();
     expect(row?.text).toBe("Priminimas: Paskambinti Jonui");
     const email = await env.DB.prepare("SELECT subject, text FROM email_outbox WHERE workspace_id = ? AND kind = 'task.reminder'").bind(ona.workspaceId).first<{ subject: string; text: string }>();
@@ -149,14 +121,14 @@ describe("task reminders: cron → queue → consumer", () => {
       return realSend.call(this, message);
     });
     vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const result = await deliver(messages);
+    const result = await deliverJobs(messages);
     expect(result.retryMessages).toHaveLength(1);
     expect(result.explicitAcks).toHaveLength(5);
     expect(await notificationsOf(owner, "task.reminder")).toBe(6);
     expect(await outboxOf(owner, "task.reminder")).toBe(5);
 
     // The queue redelivers the failed message; at-least-once may redeliver the others too.
-    const again = await deliver(messages);
+    const again = await deliverJobs(messages);
     expect(again.retryMessages).toEqual([]);
     expect(await notificationsOf(owner, "task.reminder")).toBe(6);
     expect(await outboxOf(owner, "task.reminder")).toBe(6);
@@ -167,14 +139,14 @@ describe("task reminders: cron → queue → consumer", () => {
     const owner = await signUp();
     const now = Date.now();
     const reminderId = await insertReminder(owner, await insertTask(owner, { title: "Crash test", dueAt: now }), now - minute);
-    const { sent } = captureSends();
-    await tick(now);
+    const sent = captureJobSends();
+    await runScheduled(now);
     // As if the worker died after sendBatch and before the UPDATE.
     await env.DB.prepare("UPDATE task_reminders SET enqueued_at = NULL WHERE id = ?").bind(reminderId).run();
-    await tick(now + minute);
+    await runScheduled(now + minute);
     const copies = sent.filter((m) => m.type === "task.remind" && m.reminder_id === reminderId);
     expect(copies).toHaveLength(2);
-    await deliver(copies);
+    await deliverJobs(copies);
     expect(await notificationsOf(owner, "task.reminder")).toBe(1);
     expect(await outboxOf(owner, "task.reminder")).toBe(1);
   });
@@ -185,7 +157,7 @@ describe("task reminders: cron → queue → consumer", () => {
     const taskId = await insertTask(owner, { title: "Closed in time", dueAt: now });
     const reminderId = await insertReminder(owner, taskId, now - minute);
     await env.DB.prepare("UPDATE tasks SET status = 'done' WHERE id = ?").bind(taskId).run();
-    await deliver([{ type: "task.remind", reminder_id: reminderId }, { type: "task.remind", reminder_id: "rem_doesnotexist" }]);
+    await deliverJobs([{ type: "task.remind", reminder_id: reminderId }, { type: "task.remind", reminder_id: "rem_doesnotexist" }]);
     expect(await notificationsOf(owner, "task.reminder")).toBe(0);
   });
 });
@@ -220,7 +192,7 @@ describe("what the per-minute scan costs", () => {
     const plan = await env.DB.prepare("EXPLAIN QUERY PLAN SELECT id FROM task_reminders WHERE enqueued_at IS NULL AND fire_at <= ? ORDER BY fire_at LIMIT 500").bind(now).all<{ detail: string }>();
     expect(plan.results.map((r) => r.detail).join(" ")).toContain("task_reminders_due_idx");
 
-    const { sent } = captureSends();
+    const sent = captureJobSends();
     const log: Metered[] = [];
     const enqueued = await enqueueDueReminders(env, createDatabase(meteredD1(env.DB, log)), now);
     expect(enqueued).toBe(dueNow);
@@ -245,14 +217,14 @@ describe("what the per-minute scan costs", () => {
       `INSERT INTO task_reminders (id, workspace_id, task_id, fire_at) SELECT 'rem_' || substr(id, 5), workspace_id, id, due_at - 60000 FROM tasks WHERE id LIKE 'tsk_load%'`,
     ).run();
 
-    const { sent } = captureSends();
+    const sent = captureJobSends();
     const started = performance.now();
-    await tick(now);
+    await runScheduled(now);
     const reminders = sent.filter((m) => m.type === "task.remind");
     expect(reminders.length).toBeGreaterThanOrEqual(1000);
     // The queue hands the consumer batches of at most 50 (max_batch_size in wrangler.toml).
     for (let start = 0; start < reminders.length; start += 50) {
-      const result = await deliver(reminders.slice(start, start + 50));
+      const result = await deliverJobs(reminders.slice(start, start + 50));
       expect(result.retryMessages).toEqual([]);
     }
     const elapsed = performance.now() - started;
@@ -282,7 +254,7 @@ describe("the morning digest", () => {
   });
 
   it("is enqueued once per person, at 08:00 local, on the days either side of both DST changes", async () => {
-    const { sent } = captureSends();
+    const sent = captureJobSends();
     const db = createDatabase(env.DB);
     for (const [date, hours] of Object.entries(expectedUtcHour)) {
       const midnight = Date.parse(`${date}T00:00:00Z`);
@@ -338,7 +310,7 @@ describe("rotting deals and birthdays", () => {
     await env.DB.prepare("UPDATE deals SET stage_entered_at = ?, last_activity_at = NULL WHERE id = ?").bind(now - 15 * day, dealId).run();
 
     const scan = async (at: number) => {
-      const { sent } = captureSends();
+      const sent = captureJobSends();
       await handleJob(env, { type: "deals.rotting_scan", window: new Date(at).toISOString().slice(0, 13) }, at);
       const perStage = sent.filter((m) => m.type === "deals.rotting_scan" && m.stage_id === stageId);
       expect(perStage).toHaveLength(1);
