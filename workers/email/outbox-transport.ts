@@ -15,13 +15,13 @@ export class OutboxTransport implements EmailTransport {
   ) {}
 
   async send(message: OutgoingEmail): Promise<void> {
-    await this.db.insert(emailOutbox).values(this.row(message, this.clock())).onConflictDoNothing({ target: [emailOutbox.workspaceId, emailOutbox.dedupeKey] });
+    await this.db.insert(emailOutbox).values(outboxRow(message, this.clock(), "stored")).onConflictDoNothing({ target: [emailOutbox.workspaceId, emailOutbox.dedupeKey] });
   }
 
   /** One D1 batch for the whole list (7 rows a statement: D1 binds at most 100 parameters). */
   async sendMany(messages: readonly OutgoingEmail[]): Promise<SendOutcome[]> {
     const now = this.clock();
-    const rows = messages.map((message) => this.row(message, now));
+    const rows = messages.map((message) => outboxRow(message, now, "stored"));
     const statements = [];
     for (let i = 0; i < rows.length; i += 7) {
       statements.push(this.db.insert(emailOutbox).values(rows.slice(i, i + 7)).onConflictDoNothing({ target: [emailOutbox.workspaceId, emailOutbox.dedupeKey] }));
@@ -37,23 +37,25 @@ export class OutboxTransport implements EmailTransport {
     }
   }
 
-  private row(message: OutgoingEmail, now: number): typeof emailOutbox.$inferInsert {
-    // The outbox has no reply-to column; the stored headers show it as the email would.
-    const headers = message.replyTo ? { ...message.headers, "Reply-To": message.replyTo } : (message.headers ?? {});
-    return {
-      id: newId("email", now),
-      workspaceId: message.workspaceId,
-      dedupeKey: message.dedupeKey,
-      kind: message.kind,
-      fromAddress: message.from,
-      toAddress: message.to,
-      toName: message.toName,
-      subject: message.subject,
-      text: message.text,
-      html: message.html ?? null,
-      headers: JSON.stringify(headers),
-      status: "stored",
-      createdAt: now,
-    };
-  }
+}
+
+/** An email as an `email_outbox` row: stored (the outbox transport) or the SMTP transport's record of a single send. */
+export function outboxRow(message: OutgoingEmail, now: number, status: "stored" | "queued"): typeof emailOutbox.$inferInsert {
+  // The outbox has no reply-to column; the stored headers show it as the email would.
+  const headers = message.replyTo ? { ...message.headers, "Reply-To": message.replyTo } : (message.headers ?? {});
+  return {
+    id: newId("email", now),
+    workspaceId: message.workspaceId,
+    dedupeKey: message.dedupeKey,
+    kind: message.kind,
+    fromAddress: message.from,
+    toAddress: message.to,
+    toName: message.toName,
+    subject: message.subject,
+    text: message.text,
+    html: message.html ?? null,
+    headers: JSON.stringify(headers),
+    status,
+    createdAt: now,
+  };
 }

@@ -1,9 +1,9 @@
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { messageIdFor } from "../campaigns/render";
 import type { Database } from "../db/client";
-import { newId } from "../db/ids";
 import { emailOutbox } from "../db/schema";
 import { buildMessage, dataPayload } from "./mime";
+import { outboxRow } from "./outbox-transport";
 import { SmtpClient, SmtpError, type AuthMethod, type SmtpConfig } from "./smtp-client";
 import type { EmailTransport, OutgoingEmail, SendOutcome } from "./transport";
 
@@ -173,16 +173,6 @@ export type SmtpConnector = (config: SmtpConfig, clientName: string) => Promise<
 
 const connectSmtp: SmtpConnector = (config, clientName) => SmtpClient.open(config, clientName);
 
-// D1 allows 100 bound parameters per statement: an outbox row binds 13.
-const rowsPerInsert = 7;
-const keysPerQuery = 90;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
 function failure(error: unknown): SendOutcome {
@@ -201,12 +191,9 @@ export class SmtpTransport implements EmailTransport {
 
   /** One email, recorded in the outbox and sent at most once per key; throws when it was not sent. */
   async send(message: OutgoingEmail): Promise<void> {
-    const now = this.clock();
-    const alreadySent = await this.claim([message], now);
-    if (alreadySent.size > 0) return;
-    const outcomes = await this.deliver([message]);
-    await this.record([message], outcomes, this.clock());
-    const [outcome] = outcomes;
+    if (await this.claim(message)) return;
+    const [outcome] = await this.deliver([message]);
+    await this.record(message, outcome?.ok === true);
     if (outcome && !outcome.ok) throw new Error(`SMTP send failed: ${outcome.error}`);
   }
 
@@ -264,73 +251,20 @@ export class SmtpTransport implements EmailTransport {
     return outcomes;
   }
 
-  /** Writes a `queued` row for every new key; returns the keys already `sent`. */
-  private async claim(messages: readonly OutgoingEmail[], now: number): Promise<Set<string>> {
-    const rows = messages.map((m) => ({
-      id: newId("email", now),
-      workspaceId: m.workspaceId,
-      dedupeKey: m.dedupeKey,
-      kind: m.kind,
-      fromAddress: m.from,
-      toAddress: m.to,
-      toName: m.toName,
-      subject: m.subject,
-      text: m.text,
-      html: m.html ?? null,
-      headers: JSON.stringify(m.headers ?? {}),
-      status: "queued" as const,
-      createdAt: now,
-    }));
-    const inserts = chunks(rows, rowsPerInsert).map((chunk) =>
-      this.db.insert(emailOutbox).values(chunk).onConflictDoNothing({ target: [emailOutbox.workspaceId, emailOutbox.dedupeKey] }),
-    );
-    const [first, ...rest] = inserts;
-    if (first) await this.db.batch([first, ...rest]);
-    const sent = new Set<string>();
-    for (const [workspaceId, keys] of byWorkspace(messages)) {
-      for (const chunk of chunks(keys, keysPerQuery)) {
-        const found = await this.db
-          .select({ dedupeKey: emailOutbox.dedupeKey })
-          .from(emailOutbox)
-          .where(and(eq(emailOutbox.workspaceId, workspaceId), inArray(emailOutbox.dedupeKey, chunk), eq(emailOutbox.status, "sent")));
-        for (const row of found) sent.add(`${workspaceId}\n${row.dedupeKey}`);
-      }
-    }
-    return sent;
+  /** Writes the `queued` row unless the key has one; true when that row says it was already sent. */
+  private async claim(message: OutgoingEmail): Promise<boolean> {
+    const key = and(eq(emailOutbox.workspaceId, message.workspaceId), eq(emailOutbox.dedupeKey, message.dedupeKey));
+    const [, found] = await this.db.batch([
+      this.db.insert(emailOutbox).values(outboxRow(message, this.clock(), "queued")).onConflictDoNothing({ target: [emailOutbox.workspaceId, emailOutbox.dedupeKey] }),
+      this.db.select({ status: emailOutbox.status }).from(emailOutbox).where(key).limit(1),
+    ]);
+    return found[0]?.status === "sent";
   }
 
-  private async record(messages: readonly OutgoingEmail[], outcomes: readonly SendOutcome[], now: number): Promise<void> {
-    const sent = messages.filter((_, i) => outcomes[i]?.ok === true && outcomes[i]?.alreadySent === false);
-    const failed = messages.filter((_, i) => outcomes[i]?.ok === false);
-    const updates = [
-      ...[...byWorkspace(sent)].flatMap(([workspaceId, keys]) =>
-        chunks(keys, keysPerQuery).map((chunk) =>
-          this.db
-            .update(emailOutbox)
-            .set({ status: "sent", sentAt: now })
-            .where(and(eq(emailOutbox.workspaceId, workspaceId), inArray(emailOutbox.dedupeKey, chunk))),
-        ),
-      ),
-      ...[...byWorkspace(failed)].flatMap(([workspaceId, keys]) =>
-        chunks(keys, keysPerQuery).map((chunk) =>
-          this.db
-            .update(emailOutbox)
-            .set({ status: "failed" })
-            .where(and(eq(emailOutbox.workspaceId, workspaceId), inArray(emailOutbox.dedupeKey, chunk), ne(emailOutbox.status, "sent"))),
-        ),
-      ),
-    ];
-    const [first, ...rest] = updates;
-    if (first) await this.db.batch([first, ...rest]);
+  /** Sent, or failed unless an earlier delivery of the same key had already sent it. */
+  private async record(message: OutgoingEmail, sent: boolean): Promise<void> {
+    const key = and(eq(emailOutbox.workspaceId, message.workspaceId), eq(emailOutbox.dedupeKey, message.dedupeKey));
+    if (sent) await this.db.update(emailOutbox).set({ status: "sent", sentAt: this.clock() }).where(key);
+    else await this.db.update(emailOutbox).set({ status: "failed" }).where(and(key, ne(emailOutbox.status, "sent")));
   }
-}
-
-function byWorkspace(messages: readonly OutgoingEmail[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const m of messages) {
-    const keys = groups.get(m.workspaceId) ?? [];
-    keys.push(m.dedupeKey);
-    groups.set(m.workspaceId, keys);
-  }
-  return groups;
 }
